@@ -1,0 +1,23 @@
+/** @type {import('jest').Config} */
+const typescript = {
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
+  },
+  testEnvironment: 'node',
+};
+
+export default {
+  testTimeout: 20_000,
+  projects: [
+    { ...typescript, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...typescript,
+      displayName: 'contract',
+      testMatch: ['<rootDir>/test/contract/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/contract/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/contract/globalTeardown.ts',
+    },
+  ],
+};

@@ -1,0 +1,522 @@
+/**
+ * A real Camunda 7 engine (test/engine, Spring Boot + engine-rest + H2 in memory) for tests
+ * and local runs.
+ *
+ * API (import from tests or global setup):
+ *   buildEngine()            build test/engine/target/camunda-test-engine.jar with Maven if stale
+ *   startEngine({ port })    build if needed, start it, wait until /engine-rest/version answers
+ *   freePort()               a free TCP port on 127.0.0.1
+ *   engineAnswers(url, u, p) true when GET {url}/version answers 200 with those credentials
+ *
+ * CLI:
+ *   npx tsx scripts/engine.ts               build if needed, start on ENGINE_PORT (default 8080),
+ *                                           stay in the foreground, stop on Ctrl-C / SIGTERM
+ *   npx tsx scripts/engine.ts --build-only  only build
+ *   npx tsx scripts/engine.ts --port 9090   explicit port (wins over ENGINE_PORT)
+ *
+ * The engine has one user, demo/demo (HTTP Basic on /engine-rest/*), and deploys the BPMN
+ * fixtures in test/engine/src/main/resources (order, jsonCheck, leaveRequest, invoiceWorker).
+ * Needs Java 17+ and Maven 3.8+; no npm dependencies (node: built-ins and global fetch only).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const ENGINE_DIR = join(REPO_ROOT, 'test', 'engine');
+export const ENGINE_TARGET_DIR = join(ENGINE_DIR, 'target');
+export const ENGINE_JAR = join(ENGINE_TARGET_DIR, 'camunda-test-engine.jar');
+export const ENGINE_USER = 'demo';
+export const ENGINE_PASSWORD = 'demo';
+/** Process definition keys deployed by the test engine. */
+export const ENGINE_PROCESS_KEYS = ['order', 'jsonCheck', 'leaveRequest', 'invoiceWorker'] as const;
+
+const INSTALL_HINT =
+  'Java 17+ and Maven 3.8+ are needed to build the test engine: apt-get install openjdk-17-jdk-headless maven';
+
+/** `java` or `mvn` is missing (or Java is older than 17). The message says what to install. */
+export class EngineToolingMissing extends Error {
+  constructor(detail: string) {
+    super(`${INSTALL_HINT} (${detail})`);
+    this.name = 'EngineToolingMissing';
+  }
+}
+
+/** Maven failed to build the engine jar. `output` holds the tail of Maven's output. */
+export class EngineBuildError extends Error {
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(`${message}\n${output}`);
+    this.name = 'EngineBuildError';
+  }
+}
+
+/** The engine process exited or did not answer in time. `logTail` holds the end of its log. */
+export class EngineStartError extends Error {
+  constructor(
+    message: string,
+    readonly logFile: string,
+    readonly logTail: string,
+  ) {
+    super(`${message} (log: ${logFile})\n${logTail}`);
+    this.name = 'EngineStartError';
+  }
+}
+
+export interface BuildOptions {
+  /** Build even if the jar looks fresh. */
+  force?: boolean;
+  /** Progress messages (default: none). */
+  log?: (message: string) => void;
+}
+
+export interface BuildResult {
+  jar: string;
+  /** false when an up-to-date jar was reused */
+  built: boolean;
+  /** 'offline' | 'online' when built */
+  mode?: 'offline' | 'online';
+  ms: number;
+}
+
+export interface StartOptions {
+  /** TCP port on 127.0.0.1; default: a free one. */
+  port?: number;
+  /** Credentials used to poll /version (the engine itself only knows demo/demo). */
+  user?: string;
+  password?: string;
+  /** Engine stdout/stderr file; default test/engine/target/engine-PORT.log. */
+  log?: string;
+  /** Give up after this long (default 180 s). */
+  timeoutMs?: number;
+  /** Progress messages (default: none). */
+  progress?: (message: string) => void;
+  /** Extra JVM options, placed before -jar. */
+  jvmArgs?: string[];
+  /** Extra Spring Boot arguments, e.g. ['--logging.level.root=INFO']. */
+  appArgs?: string[];
+}
+
+export interface RunningEngine {
+  /** http://127.0.0.1:PORT/engine-rest */
+  url: string;
+  port: number;
+  pid: number;
+  user: string;
+  password: string;
+  logFile: string;
+  /** ms from spawn until /version answered 200 */
+  startupMs: number;
+  /** Resolves when the JVM exits, for whatever reason. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, wait for exit, SIGKILL after 10 s. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** JVM flags that shorten start-up on a small machine without changing behaviour. */
+export const DEFAULT_JVM_ARGS = [
+  '-XX:TieredStopAtLevel=1',
+  '-XX:+UseSerialGC',
+  '-Xshare:auto',
+  '-Xss512k',
+  '-Xmx768m',
+  '-Dspring.main.lazy-initialization=false',
+  '-Dspring.jmx.enabled=false',
+  '-Dfile.encoding=UTF-8',
+];
+
+// ---------------------------------------------------------------------------------------------
+// tooling
+
+function toolVersion(cmd: string, args: string[]): string | undefined {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 60_000 });
+  if (r.error || r.status !== 0) return undefined;
+  return `${r.stdout ?? ''}${r.stderr ?? ''}`;
+}
+
+let javaChecked = false;
+function requireJava(): void {
+  if (javaChecked) return;
+  const out = toolVersion('java', ['-version']);
+  if (out === undefined) throw new EngineToolingMissing('`java` was not found on PATH');
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(out);
+  if (m) {
+    const major = m[1] === '1' ? Number(m[2]) : Number(m[1]);
+    if (major < 17) throw new EngineToolingMissing(`found Java ${major}`);
+  }
+  javaChecked = true;
+}
+
+function requireMaven(): void {
+  if (toolVersion('mvn', ['-v']) === undefined) throw new EngineToolingMissing('`mvn` was not found on PATH');
+}
+
+// ---------------------------------------------------------------------------------------------
+// build
+
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** true when the jar exists and is newer than pom.xml and every file under test/engine/src. */
+export function engineJarIsFresh(): boolean {
+  if (!existsSync(ENGINE_JAR)) return false;
+  const jarTime = statSync(ENGINE_JAR).mtimeMs;
+  const sourcesTime = Math.max(newestMtime(join(ENGINE_DIR, 'pom.xml')), newestMtime(join(ENGINE_DIR, 'src')));
+  return jarTime > sourcesTime;
+}
+
+function localRepoHasCamunda(): boolean {
+  const repo = process.env.MAVEN_REPO_LOCAL ?? join(homedir(), '.m2', 'repository');
+  return existsSync(join(repo, 'org', 'camunda', 'bpm', 'camunda-bom'));
+}
+
+function runMaven(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('mvn', args, { cwd: ENGINE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.length > 200_000) output = output.slice(-100_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, output }));
+  });
+}
+
+const LOCK_DIR = join(ENGINE_TARGET_DIR, '.build-lock');
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Cross-process lock so parallel test workers never run two Maven builds in one folder. */
+async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 15 * 60_000;
+  mkdirSync(ENGINE_TARGET_DIR, { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      writeFileSync(join(LOCK_DIR, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(join(LOCK_DIR, 'pid'), 'utf8'));
+      } catch {
+        /* lock just being created or removed */
+      }
+      const age = (() => {
+        try {
+          return Date.now() - statSync(LOCK_DIR).mtimeMs;
+        } catch {
+          return 0;
+        }
+      })();
+      if ((Number.isInteger(owner) && owner > 0 && !pidAlive(owner)) || (Number.isNaN(owner) && age > 10_000)) {
+        rmSync(LOCK_DIR, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the engine build lock ${LOCK_DIR}`);
+      await sleep(500);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+}
+
+/** Maven may leave an unchanged jar untouched; make sure the next freshness check passes. */
+function markFresh(): void {
+  if (!engineJarIsFresh()) {
+    const now = new Date();
+    utimesSync(ENGINE_JAR, now, now);
+  }
+}
+
+let buildInFlight: Promise<BuildResult> | undefined;
+
+/**
+ * Builds test/engine/target/camunda-test-engine.jar unless an up-to-date one exists.
+ * Tries `mvn -q -o` first when ~/.m2 already has Camunda, then online `mvn -q -B`.
+ * Throws EngineToolingMissing when java or mvn is missing, EngineBuildError when Maven fails.
+ */
+export async function buildEngine(opts: BuildOptions = {}): Promise<BuildResult> {
+  if (!opts.force && engineJarIsFresh()) return { jar: ENGINE_JAR, built: false, ms: 0 };
+  buildInFlight ??= (async () => {
+    try {
+      return await withBuildLock(async () => {
+        const t0 = Date.now();
+        // another process may have built it while we waited for the lock
+        if (!opts.force && engineJarIsFresh()) return { jar: ENGINE_JAR, built: false, ms: 0 };
+        requireJava();
+        requireMaven();
+        const log = opts.log ?? (() => {});
+        if (localRepoHasCamunda()) {
+          log('building the test engine (maven, offline)…');
+          const offline = await runMaven(['-q', '-o', '-B', '-DskipTests', 'package']);
+          if (offline.code === 0 && existsSync(ENGINE_JAR)) {
+            markFresh();
+            return { jar: ENGINE_JAR, built: true, mode: 'offline' as const, ms: Date.now() - t0 };
+          }
+          log('offline build failed, retrying online…');
+        } else {
+          log('building the test engine (maven, downloads dependencies on first run)…');
+        }
+        const online = await runMaven(['-q', '-B', '-DskipTests', 'package']);
+        if (online.code !== 0 || !existsSync(ENGINE_JAR)) {
+          throw new EngineBuildError(`mvn package failed in ${ENGINE_DIR} (exit ${online.code})`, online.output.slice(-8_000));
+        }
+        markFresh();
+        return { jar: ENGINE_JAR, built: true, mode: 'online' as const, ms: Date.now() - t0 };
+      });
+    } finally {
+      buildInFlight = undefined;
+    }
+  })();
+  return buildInFlight;
+}
+
+// ---------------------------------------------------------------------------------------------
+// run
+
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        server.close();
+        reject(new Error('could not get a free port'));
+        return;
+      }
+      server.close(() => resolvePromise(address.port));
+    });
+  });
+}
+
+export function basicAuth(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/** true when GET {url}/version answers 200 with these credentials (url = .../engine-rest). */
+export async function engineAnswers(url: string, user = ENGINE_USER, password = ENGINE_PASSWORD): Promise<boolean> {
+  try {
+    const res = await fetch(`${url.replace(/\/+$/, '')}/version`, {
+      headers: { authorization: basicAuth(user, password), accept: 'application/json' },
+      signal: AbortSignal.timeout(3_000),
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+function tail(file: string, lines = 60): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolvePromise) => {
+    const timer = setTimeout(() => {
+      child.off('exit', onExit);
+      resolvePromise(false);
+    }, ms);
+    const onExit = () => {
+      clearTimeout(timer);
+      resolvePromise(true);
+    };
+    child.once('exit', onExit);
+  });
+}
+
+/**
+ * Builds if needed, starts the engine on 127.0.0.1:port and resolves once
+ * GET /engine-rest/version answers 200 with BasicAuth. Rejects with EngineStartError
+ * (carrying the log tail) when the JVM exits early or after timeoutMs (default 180 s).
+ */
+export async function startEngine(opts: StartOptions = {}): Promise<RunningEngine> {
+  const user = opts.user ?? ENGINE_USER;
+  const password = opts.password ?? ENGINE_PASSWORD;
+  const timeoutMs = opts.timeoutMs ?? 180_000;
+  const progress = opts.progress ?? (() => {});
+  await buildEngine({ log: progress });
+  requireJava();
+
+  const port = opts.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}/engine-rest`;
+  if (await engineAnswers(url, user, password)) {
+    throw new EngineStartError(`something already answers on port ${port}`, '', '');
+  }
+  mkdirSync(ENGINE_TARGET_DIR, { recursive: true });
+  const logFile = opts.log ?? join(ENGINE_TARGET_DIR, `engine-${port}.log`);
+  mkdirSync(dirname(logFile), { recursive: true });
+  const fd = openSync(logFile, 'w');
+  const t0 = Date.now();
+  let child: ChildProcess;
+  try {
+    child = spawn(
+      'java',
+      [
+        ...DEFAULT_JVM_ARGS,
+        `-Dtestengine.parent-pid=${process.pid}`,
+        ...(opts.jvmArgs ?? []),
+        '-jar',
+        ENGINE_JAR,
+        `--server.port=${port}`,
+        '--server.address=127.0.0.1',
+        ...(opts.appArgs ?? []),
+      ],
+      { cwd: ENGINE_DIR, stdio: ['ignore', fd, fd], detached: false },
+    );
+  } finally {
+    closeSync(fd);
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
+    child.once('exit', (code, signal) => res({ code, signal }));
+  });
+  progress(`starting the test engine on port ${port} (pid ${child.pid}, log ${logFile})…`);
+
+  // Last resort if the caller never calls stop(): kill the JVM when this Node process exits.
+  // (The JVM also watches -Dtestengine.parent-pid and exits when we are gone.)
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.on('exit', killOnExit);
+
+  let spawnError: Error | undefined;
+  child.once('error', (e) => {
+    spawnError = e;
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        if (!(await waitForExit(child, 10_000))) {
+          child.kill('SIGKILL');
+          await waitForExit(child, 10_000);
+        }
+      }
+      process.off('exit', killOnExit);
+    })();
+    return stopping;
+  };
+
+  for (;;) {
+    if (spawnError) {
+      await stop();
+      if ((spawnError as NodeJS.ErrnoException).code === 'ENOENT') throw new EngineToolingMissing('`java` was not found on PATH');
+      throw new EngineStartError(`could not start java: ${spawnError.message}`, logFile, tail(logFile));
+    }
+    if (child.exitCode !== null || child.signalCode !== null) {
+      await stop();
+      throw new EngineStartError(
+        `the test engine exited during start-up (${child.exitCode !== null ? `exit code ${child.exitCode}` : child.signalCode})`,
+        logFile,
+        tail(logFile),
+      );
+    }
+    if (await engineAnswers(url, user, password)) break;
+    if (Date.now() - t0 > timeoutMs) {
+      await stop();
+      throw new EngineStartError(`the test engine did not answer ${url}/version within ${timeoutMs} ms`, logFile, tail(logFile));
+    }
+    await Promise.race([sleep(250), waitForExit(child, 250)]);
+  }
+  const startupMs = Date.now() - t0;
+  progress(`test engine up at ${url} after ${startupMs} ms`);
+  return { url, port, pid: child.pid!, user, password, logFile, startupMs, exited, stop };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CLI
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(resolve(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const say = (m: string) => console.error(`[engine] ${m}`);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log('usage: npx tsx scripts/engine.ts [--build-only] [--force-build] [--port N]   (ENGINE_PORT, default 8080)');
+    return;
+  }
+  const force = argv.includes('--force-build');
+  if (argv.includes('--build-only')) {
+    const r = await buildEngine({ force, log: say });
+    say(r.built ? `built ${r.jar} (${r.mode}, ${r.ms} ms)` : `up to date: ${r.jar}`);
+    return;
+  }
+  if (force) await buildEngine({ force, log: say });
+  const portArg = argv.indexOf('--port');
+  const port = Number(portArg >= 0 ? argv[portArg + 1] : (process.env.ENGINE_PORT ?? 8080));
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`bad port: ${String(port)}`);
+
+  const engine = await startEngine({ port, progress: say });
+  console.log(engine.url);
+  say(`user ${engine.user} / password ${engine.password}; Ctrl-C stops it`);
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say(`${signal}: stopping the engine…`);
+    await engine.stop();
+    say('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+
+  // Stay in the foreground (the child process keeps the event loop alive); leave if the JVM dies on its own.
+  const { code, signal } = await engine.exited;
+  if (!shuttingDown) {
+    say(`the engine (pid ${engine.pid}) exited on its own (${code ?? signal}); log tail:\n${tail(engine.logFile, 40)}`);
+    process.exit(1);
+  }
+}
+
+if (isMain()) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    console.error(e instanceof Error ? `${e.name}: ${e.message}` : e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,85 @@
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { createClerkAuthenticator, requireSession, type Authenticator } from './auth/clerkSession.js';
+import { createJwksKeyring } from './auth/jwksKeyring.js';
+import type { Principal } from './auth/principal.js';
+import { claimsOnlyDirectory, createClerkUserDirectory, type UserDirectory } from './auth/userDirectory.js';
+import { createEngineConnection, type EngineConnection } from './camunda/engineConnection.js';
+import type { ProxyConfig } from './config/env.js';
+import type { RouteMap } from './config/routeMap.js';
+import { accessLog } from './http/accessLog.js';
+import { renderErrors, unknownRoute } from './http/errors.js';
+import { health } from './http/health.js';
+import { createLogger, type Logger, type LogSink } from './http/log.js';
+import { assignRequestId } from './http/requestId.js';
+import { createEngineProxy } from './proxy/engineProxy.js';
+import { compileRoutes } from './routes/compile.js';
+import { mountRoutes } from './routes/mountRoutes.js';
+
+export interface AppDeps {
+  authenticator?: Authenticator;
+  directory?: UserDirectory;
+  log?: Logger;
+  accessLogSink?: LogSink;
+}
+
+export interface ProxyApp {
+  app: Express;
+  connection: EngineConnection;
+  log: Logger;
+  /** Releases the keep-alive sockets to the engine. */
+  close(): void;
+}
+
+function defaultAuthenticator(config: ProxyConfig, log: Logger): Authenticator {
+  const keyring = config.clerk.jwksUrl ? createJwksKeyring({ jwksUrl: config.clerk.jwksUrl, log }) : undefined;
+  return createClerkAuthenticator(config.clerk, { keyring, log });
+}
+
+function defaultDirectory(config: ProxyConfig, log: Logger): UserDirectory {
+  const { secretKey, apiUrl } = config.clerk;
+  return secretKey ? createClerkUserDirectory({ apiUrl, secretKey, log }) : claimsOnlyDirectory;
+}
+
+/** The request's path through the proxy, in order. */
+export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps = {}): ProxyApp {
+  const log = deps.log ?? createLogger(config.logLevel);
+  const connection = createEngineConnection(config.engine);
+  const authenticator = deps.authenticator ?? defaultAuthenticator(config, log);
+  const directory = deps.directory ?? defaultDirectory(config, log);
+  const engineProxy = createEngineProxy(connection, log);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+
+  app.use(assignRequestId);
+  if (config.logLevel !== 'silent') app.use(accessLog(deps.accessLogSink ?? process.stdout));
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: [...config.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id'],
+      maxAge: 600,
+    }),
+  );
+
+  app.get('/health', health(connection));
+
+  app.use(requireSession(authenticator));
+  app.get('/api/user', async (_req, res) => {
+    const principal = await directory.complete(res.locals.principal as Principal);
+    res.locals.routeId = 'user.get';
+    const { id, email, name, orgId, orgRole, orgPermissions } = principal;
+    res.json({ id, email, name, orgId: orgId ?? null, orgRole: orgRole ?? null, orgPermissions });
+  });
+  app.use(mountRoutes(compileRoutes(routeMap), { connection, engineProxy, directory, bodyLimit: config.bodyLimit }));
+
+  app.use(unknownRoute);
+  app.use(renderErrors(log));
+
+  return { app, connection, log, close: () => connection.agent.destroy() };
+}

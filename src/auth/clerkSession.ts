@@ -1,0 +1,123 @@
+import { createClerkClient } from '@clerk/express';
+import type { RequestHandler } from 'express';
+import type { ClerkConfig } from '../config/env.js';
+import { ProxyError } from '../http/errors.js';
+import type { Logger } from '../http/log.js';
+import type { SigningKeyResolver } from './jwksKeyring.js';
+import { principalFrom, type Principal, type SessionAuth } from './principal.js';
+
+/** Turns an `Authorization` header into a Principal, or throws a 401 ProxyError. */
+export interface Authenticator {
+  authenticate(authorization: string | undefined): Promise<Principal>;
+}
+
+export type AuthFailureReason =
+  | 'missing-token'
+  | 'malformed-token'
+  | 'unknown-signing-key'
+  | 'missing-audience'
+  | 'not-a-session-token'
+  | string;
+
+export class AuthenticationFailed extends ProxyError {
+  constructor(
+    readonly reason: AuthFailureReason,
+    detail: string,
+  ) {
+    super(401, 'unauthenticated', detail);
+  }
+}
+
+// What a client sees for each of Clerk's reasons. Clerk's own messages mention dashboards and env vars.
+const detailForReason: Record<string, string> = {
+  'token-expired': 'token expired',
+  'token-not-active-yet': 'token not active yet (nbf is in the future)',
+  'token-iat-in-the-future': 'token issued in the future (iat)',
+  'token-invalid-signature': 'token signature is invalid',
+  'token-invalid-algorithm': 'token algorithm is not allowed (RS256 only)',
+  'token-invalid-authorized-parties': 'token azp is not an authorized party',
+  'token-invalid-audience': 'token audience (aud) does not match',
+  'token-invalid-issuer': 'token issuer is invalid',
+  'token-invalid': 'token is invalid',
+  'token-type-mismatch': 'not a session token (machine and OAuth tokens are not accepted here)',
+  'jwk-kid-mismatch': 'token was signed by an unknown key',
+  'jwk-remote-failed-to-load': 'signing keys could not be loaded',
+};
+
+const bearerPattern = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)\s*$/;
+
+function headerOf(token: string): { kid?: string; alg?: string } | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('utf8')) as unknown;
+    return header && typeof header === 'object' ? (header as { kid?: string; alg?: string }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Clerk asserts a secret key for every session verification, even a networkless one that never
+// calls its API. The keys below are never sent anywhere: with a jwtKey and only a bearer header,
+// Clerk has no reason to call its API (no JWKS fetch, no refresh, no handshake).
+const NETWORKLESS_SECRET_KEY = 'sk_live_networkless-verification-only';
+
+export interface ClerkAuthenticatorDeps {
+  keyring?: SigningKeyResolver;
+  log: Logger;
+}
+
+export function createClerkAuthenticator(config: ClerkConfig, deps: ClerkAuthenticatorDeps): Authenticator {
+  const clerk = createClerkClient({
+    publishableKey: config.publishableKey,
+    secretKey: config.secretKey ?? NETWORKLESS_SECRET_KEY,
+    apiUrl: config.apiUrl,
+  });
+  const audience = config.audience.length > 0 ? [...config.audience] : undefined;
+  const authorizedParties = config.authorizedParties.length > 0 ? [...config.authorizedParties] : undefined;
+
+  async function jwtKeyFor(kid: string | undefined): Promise<string | undefined> {
+    const fromJwks = deps.keyring ? await deps.keyring.pemFor(kid) : undefined;
+    if (fromJwks) return fromJwks;
+    if (config.jwtKey) return config.jwtKey;
+    if (config.secretKey) return undefined; // Clerk fetches the JWKS from its Backend API.
+    throw new AuthenticationFailed('unknown-signing-key', detailForReason['jwk-kid-mismatch']!);
+  }
+
+  return {
+    async authenticate(authorization) {
+      if (!authorization) throw new AuthenticationFailed('missing-token', 'missing bearer token in the Authorization header');
+      const token = bearerPattern.exec(authorization)?.[1];
+      const header = token ? headerOf(token) : undefined;
+      if (!token || !header) throw new AuthenticationFailed('malformed-token', 'malformed bearer token');
+
+      // A request carrying nothing but the bearer header: no cookies, no Accept: text/html and no
+      // Sec-Fetch-Dest, so Clerk never answers with a handshake redirect, and a token in a cookie
+      // or in the query string cannot count.
+      const request = new Request('http://proxy.invalid/', { headers: { authorization: `Bearer ${token}` } });
+      const state = await clerk.authenticateRequest(request, {
+        jwtKey: await jwtKeyFor(header.kid),
+        authorizedParties,
+        audience,
+        acceptsToken: 'session_token',
+      });
+      if (!state.isAuthenticated) {
+        const reason = state.reason ?? 'unauthenticated';
+        throw new AuthenticationFailed(reason, detailForReason[reason] ?? 'token rejected');
+      }
+      const auth = state.toAuth() as unknown as SessionAuth & { isAuthenticated: boolean };
+      if (!auth.isAuthenticated || !auth.userId) throw new AuthenticationFailed('session-pending', 'session is not active');
+      // Clerk lets a token without any `aud` through even when an audience is configured.
+      if (audience && auth.sessionClaims.aud === undefined) {
+        throw new AuthenticationFailed('missing-audience', 'token has no audience (aud) claim');
+      }
+      return principalFrom(auth);
+    },
+  };
+}
+
+/** Every route behind this middleware needs a verified Clerk session. */
+export function requireSession(authenticator: Authenticator): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.principal = await authenticator.authenticate(req.headers.authorization);
+    next();
+  };
+}

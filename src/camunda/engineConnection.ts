@@ -1,0 +1,67 @@
+import { Agent, request } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+/** Where the engine is and how the proxy signs in: worked out once at start. */
+export interface EngineConnection {
+  /** e.g. http://localhost:8080 */
+  readonly origin: string;
+  /** e.g. /engine-rest (no trailing slash) */
+  readonly basePath: string;
+  readonly authorization: string;
+  readonly agent: Agent;
+  readonly timeoutMs: number;
+}
+
+export function createEngineConnection(engine: { url: string; user: string; password: string; timeoutMs: number; maxSockets: number }): EngineConnection {
+  const url = new URL(engine.url);
+  const options = { keepAlive: true, maxSockets: engine.maxSockets, maxFreeSockets: Math.min(engine.maxSockets, 16), scheduling: 'lifo' as const };
+  return Object.freeze({
+    origin: url.origin,
+    basePath: url.pathname.replace(/\/+$/, ''),
+    authorization: `Basic ${Buffer.from(`${engine.user}:${engine.password}`).toString('base64')}`,
+    agent: url.protocol === 'https:' ? new HttpsAgent(options) : new Agent(options),
+    timeoutMs: engine.timeoutMs,
+  });
+}
+
+export interface EngineAnswer {
+  status: number;
+  body: string;
+}
+
+export class EngineTimeout extends Error {
+  override name = 'EngineTimeout';
+  readonly code = 'ENGINE_TIMEOUT';
+}
+
+/** A small JSON call on the shared keep-alive agent, for the proxy's own questions to the engine. */
+export function callEngine(
+  connection: EngineConnection,
+  method: string,
+  path: string,
+  options: { body?: unknown; timeoutMs?: number; requestId?: string } = {},
+): Promise<EngineAnswer> {
+  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const send = connection.origin.startsWith('https:') ? httpsRequest : request;
+  return new Promise((resolve, reject) => {
+    const outgoing = send(`${connection.origin}${connection.basePath}${path}`, {
+      method,
+      agent: connection.agent,
+      headers: {
+        authorization: connection.authorization,
+        accept: 'application/json',
+        ...(options.requestId && { 'x-request-id': options.requestId }),
+        ...(payload !== undefined && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+      },
+    });
+    outgoing.setTimeout(options.timeoutMs ?? connection.timeoutMs, () => outgoing.destroy(new EngineTimeout('engine did not answer in time')));
+    outgoing.on('error', reject);
+    outgoing.on('response', (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('error', reject);
+      answer.on('end', () => resolve({ status: answer.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    outgoing.end(payload);
+  });
+}

@@ -1,0 +1,68 @@
+import { ProxyError } from '../http/errors.js';
+
+/** The engine's error body: `{type, message}` (plus `code` on newer engines). */
+export interface EngineErrorBody {
+  type?: string;
+  message?: string;
+}
+
+interface NotFoundRule {
+  status: number;
+  type?: RegExp;
+  message: RegExp;
+  /** Where the engine answers this way, so the rule can be re-checked when the engine changes. */
+  seenIn: string;
+}
+
+/**
+ * The engine answers "not found" inconsistently. Each rule turns one such answer into a 404.
+ * Seen against Camunda 7.24 engine-rest; test/engine/engine-answers.json records the raw answers and
+ * test/contract pins the mapping through the proxy.
+ */
+export const notFoundAnswers: readonly NotFoundRule[] = [
+  { status: 400, type: /BadUserRequestException/, message: /^Cannot find task with id/, seenIn: "GET /task/{id}/form-variables: 400 \"Cannot find task with id 'x'.: task is null\"" },
+  { status: 400, type: /NotFoundException/, message: /^Cannot find task with id/, seenIn: 'POST /task/{id}/unclaim and /assignee: 400 NotFoundException' },
+  { status: 500, type: /NullValueException/, message: /^Cannot find task with id/, seenIn: 'POST /task/{id}/claim: 500 NullValueException' },
+  { status: 500, type: /RestException/, message: /^Cannot (complete task|submit task form) \S+: Cannot find task with id/, seenIn: 'POST /task/{id}/complete and /submit-form: 500 RestException' },
+  { status: 500, type: /NullValueException/, message: /^(execution|task) \S+ doesn't exist: \1 is null$/, seenIn: 'GET /process-instance/{id}/variables and /task/{id}/variables: 500 NullValueException' },
+  { status: 500, type: /RestException/, message: /^Cannot get process instance variable .*: execution \S+ doesn't exist: execution is null$/, seenIn: 'GET /process-instance/{id}/variables/{name}: 500 RestException' },
+];
+
+export function parseEngineError(raw: string): EngineErrorBody {
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (parsed && typeof parsed === 'object') return parsed as EngineErrorBody;
+  } catch {
+    // not JSON: keep the text, trimmed below
+  }
+  return { message: raw.slice(0, 500) };
+}
+
+function isNotFound(status: number, body: EngineErrorBody): boolean {
+  const type = body.type ?? '';
+  const message = body.message ?? '';
+  return notFoundAnswers.some((rule) => rule.status === status && (!rule.type || rule.type.test(type)) && rule.message.test(message));
+}
+
+const describe = (body: EngineErrorBody, fallback: string) => (body.message ? body.message : fallback);
+
+/**
+ * Maps an engine error answer onto the proxy's error envelope, keeping the engine's message in
+ * `detail`. The earlier proxy turned every engine error into 502 and lost the message.
+ */
+export function normaliseEngineError(status: number, body: EngineErrorBody): ProxyError {
+  if (status === 404 || isNotFound(status, body)) return new ProxyError(404, 'not_found', describe(body, 'not found in the engine'));
+  if (status === 401) {
+    // Our service credentials were refused: a proxy misconfiguration, not the caller's fault.
+    return new ProxyError(502, 'engine_unavailable', 'the engine rejected the proxy\'s service credentials (check ENGINE_USER/ENGINE_PASS)');
+  }
+  if (/TaskAlreadyClaimedException/.test(body.type ?? '') || /is already claimed/i.test(body.message ?? '')) {
+    return new ProxyError(409, 'conflict', describe(body, 'task already claimed'));
+  }
+  if (status === 403) return new ProxyError(403, 'forbidden', describe(body, 'the engine refused the operation'));
+  if (status === 409) return new ProxyError(409, 'conflict', describe(body, 'conflict in the engine'));
+  if (status === 413) return new ProxyError(413, 'payload_too_large', describe(body, 'body too large for the engine'));
+  if (status === 415) return new ProxyError(415, 'unsupported_media_type', describe(body, 'unsupported media type'));
+  if (status >= 400 && status < 500) return new ProxyError(400, 'invalid_request', describe(body, `the engine rejected the request (${status})`));
+  return new ProxyError(502, 'engine_error', `engine error ${status}${body.type ? ` ${body.type}` : ''}: ${describe(body, 'no detail')}`);
+}

@@ -1,0 +1,164 @@
+import { createPublicKey } from 'node:crypto';
+import { bool, cleanEnv, makeValidator, num, port, str, url, EnvError, EnvMissingError } from 'envalid';
+import { buildPublishableKey, parsePublishableKey } from '@clerk/shared/keys';
+
+/** Raised for any misconfiguration; the message names the variable. server.ts turns it into exit 1. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface ClerkConfig {
+  readonly publishableKey: string;
+  readonly secretKey?: string;
+  readonly apiUrl: string;
+  /** SPKI PEM for networkless verification. */
+  readonly jwtKey?: string;
+  readonly jwksUrl?: string;
+  readonly authorizedParties: readonly string[];
+  readonly audience: readonly string[];
+}
+
+export interface ProxyConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly engine: {
+    /** Always without a trailing slash, e.g. http://localhost:8080/engine-rest */
+    readonly url: string;
+    readonly user: string;
+    readonly password: string;
+    readonly timeoutMs: number;
+    readonly maxSockets: number;
+  };
+  readonly corsOrigins: readonly string[];
+  readonly routesConfigPath: string;
+  readonly logLevel: LogLevel;
+  readonly bodyLimit: string;
+  readonly clerk: ClerkConfig;
+  readonly trustProxy: boolean;
+}
+
+const commaList = makeValidator<string[]>((input) =>
+  input
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
+
+const httpUrl = makeValidator<string>((input) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(input);
+  } catch {
+    throw new EnvError('must be an absolute http(s) URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new EnvError('must be an http(s) URL');
+  return input.replace(/\/+$/, '');
+});
+
+const byteSize = makeValidator<string>((input) => {
+  if (!/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i.test(input.trim())) throw new EnvError('must be a size such as 1mb or 512kb');
+  return input.trim();
+});
+
+/**
+ * Clerk's networkless verification slices the modulus out of the PEM at fixed offsets, so it only
+ * works for 2048-bit RSA keys with e=65537. Anything else would fail on every request; fail at start.
+ */
+const rsaPublicKeyPem = makeValidator<string>((input) => {
+  const pem = input.includes('\\n') ? input.replace(/\\n/g, '\n') : input;
+  let key;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    throw new EnvError('is not a valid PEM public key');
+  }
+  const details = key.asymmetricKeyDetails;
+  if (key.asymmetricKeyType !== 'rsa' || details?.modulusLength !== 2048 || details.publicExponent !== 65537n) {
+    throw new EnvError('must be a 2048-bit RSA public key (the kind Clerk issues)');
+  }
+  return key.export({ type: 'spki', format: 'pem' }).toString();
+});
+
+/**
+ * Clerk's SDK insists on a publishable key even though header-token verification never uses it.
+ * Users coming from the earlier proxy only had CLERK_JWKS_URL, whose host is the Frontend API,
+ * which is exactly what a publishable key encodes.
+ */
+function publishableKeyFor(explicit: string | undefined, jwksUrl: string | undefined): string {
+  if (explicit) {
+    if (!parsePublishableKey(explicit)) throw new ConfigError('CLERK_PUBLISHABLE_KEY is not a valid Clerk publishable key');
+    return explicit;
+  }
+  if (jwksUrl) return buildPublishableKey(new URL(jwksUrl).host);
+  throw new ConfigError('CLERK_PUBLISHABLE_KEY is required (Clerk > API keys), unless CLERK_JWKS_URL is set');
+}
+
+function throwingReporter({ errors }: { errors: Partial<Record<string, Error>> }): void {
+  const problems = Object.entries(errors).map(([name, error]) =>
+    error instanceof EnvMissingError ? `${name} is required` : `${name} ${error?.message ?? 'is invalid'}`,
+  );
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig {
+  const env = cleanEnv(
+    source,
+    {
+      PORT: port({ default: 8000 }),
+      HOST: str({ default: '0.0.0.0' }),
+      ENGINE_URL: httpUrl({ default: 'http://localhost:8080/engine-rest' }),
+      ENGINE_USER: str({ default: 'demo' }),
+      ENGINE_PASS: str({ default: 'demo' }),
+      ENGINE_TIMEOUT: num({ default: 30, desc: 'seconds' }),
+      ENGINE_MAX_SOCKETS: num({ default: 64 }),
+      CORS_ORIGINS: commaList({ default: ['http://localhost:3000'] }),
+      ROUTES_CONFIG: str({ default: './routes.config.json' }),
+      LOG_LEVEL: str({ choices: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info' }),
+      BODY_LIMIT: byteSize({ default: '1mb' }),
+      TRUST_PROXY: bool({ default: false }),
+      CLERK_PUBLISHABLE_KEY: str({ default: undefined }),
+      CLERK_SECRET_KEY: str({ default: undefined }),
+      CLERK_API_URL: httpUrl({ default: 'https://api.clerk.com' }),
+      CLERK_JWT_KEY: rsaPublicKeyPem({ default: undefined }),
+      CLERK_JWKS_URL: httpUrl({ default: undefined }),
+      CLERK_AUTHORIZED_PARTIES: commaList({ default: [] }),
+      CLERK_AUDIENCE: commaList({ default: [] }),
+    },
+    { reporter: throwingReporter },
+  );
+
+  if (!(env.ENGINE_TIMEOUT > 0)) throw new ConfigError('ENGINE_TIMEOUT must be a positive number of seconds');
+  if (!(env.ENGINE_MAX_SOCKETS >= 1)) throw new ConfigError('ENGINE_MAX_SOCKETS must be at least 1');
+  const secretKey = env.CLERK_SECRET_KEY || undefined;
+  if (!env.CLERK_JWT_KEY && !env.CLERK_JWKS_URL && !secretKey) {
+    throw new ConfigError('No Clerk key source: set CLERK_JWT_KEY (recommended), CLERK_JWKS_URL or CLERK_SECRET_KEY');
+  }
+
+  return Object.freeze({
+    port: env.PORT,
+    host: env.HOST,
+    engine: Object.freeze({
+      url: env.ENGINE_URL,
+      user: env.ENGINE_USER,
+      password: env.ENGINE_PASS,
+      timeoutMs: Math.round(env.ENGINE_TIMEOUT * 1000),
+      maxSockets: env.ENGINE_MAX_SOCKETS,
+    }),
+    corsOrigins: Object.freeze(env.CORS_ORIGINS),
+    routesConfigPath: env.ROUTES_CONFIG,
+    logLevel: env.LOG_LEVEL as LogLevel,
+    bodyLimit: env.BODY_LIMIT,
+    trustProxy: env.TRUST_PROXY,
+    clerk: Object.freeze({
+      publishableKey: publishableKeyFor(env.CLERK_PUBLISHABLE_KEY || undefined, env.CLERK_JWKS_URL || undefined),
+      secretKey,
+      apiUrl: env.CLERK_API_URL,
+      jwtKey: env.CLERK_JWT_KEY || undefined,
+      jwksUrl: env.CLERK_JWKS_URL || undefined,
+      authorizedParties: Object.freeze(env.CLERK_AUTHORIZED_PARTIES),
+      audience: Object.freeze(env.CLERK_AUDIENCE),
+    }),
+  });
+}

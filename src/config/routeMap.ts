@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { ConfigError } from './env.js';
+import routeMapSchema from './routes.schema.json' with { type: 'json' };
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type InterceptName = 'startProcess' | 'completeTask';
+
+/** One entry of routes.config.json, as written by an operator. */
+export interface RouteDefinition {
+  readonly id: string;
+  readonly description?: string;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly engine: string;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly intercept?: InterceptName;
+}
+
+export interface RouteMap {
+  readonly routes: readonly RouteDefinition[];
+}
+
+const validateRouteMap = new Ajv2020({ allErrors: true, strict: true }).compile(routeMapSchema);
+
+function describe(errors: ErrorObject[] | null | undefined): string {
+  return (errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`).join('; ');
+}
+
+const paramsOf = (template: string) => new Set([...template.matchAll(/:([A-Za-z][A-Za-z0-9_]*)/g)].map((match) => match[1]!));
+const hasDotSegment = (template: string) => template.split('/').some((segment) => segment === '.' || segment === '..');
+
+/** Checks what JSON Schema cannot: parameters agree between path and engine, ids and routes are unique. */
+function assertCoherent(routes: RouteDefinition[], where: string): void {
+  const ids = new Set<string>();
+  const signatures = new Set<string>();
+  routes.forEach((route, index) => {
+    const at = `${where}: routes[${index}] (${route.id})`;
+    if (hasDotSegment(route.path) || hasDotSegment(route.engine)) throw new ConfigError(`${at}: '.' and '..' segments are not allowed`);
+    const pathParams = paramsOf(route.path);
+    for (const param of paramsOf(route.engine)) {
+      if (!pathParams.has(param)) throw new ConfigError(`${at}: engine uses :${param}, which the path does not define`);
+    }
+    if (ids.has(route.id)) throw new ConfigError(`${at}: duplicate id '${route.id}'`);
+    ids.add(route.id);
+    const signature = `${route.method} ${route.path.replace(/:[A-Za-z][A-Za-z0-9_]*/g, ':')}`;
+    if (signatures.has(signature)) throw new ConfigError(`${at}: another route already serves ${route.method} ${route.path}`);
+    signatures.add(signature);
+  });
+}
+
+/** Validates a parsed route map and returns it frozen, with ids filled in. */
+export function parseRouteMap(document: unknown, where = 'route map'): RouteMap {
+  if (!validateRouteMap(document)) throw new ConfigError(`${where} is invalid (ROUTES_CONFIG): ${describe(validateRouteMap.errors)}`);
+  const raw = document as { routes: (Omit<RouteDefinition, 'id'> & { id?: string })[] };
+  const routes = raw.routes.map((route) =>
+    Object.freeze({ ...route, id: route.id ?? `${route.method} ${route.path}` }),
+  );
+  assertCoherent(routes, where);
+  return Object.freeze({ routes: Object.freeze(routes) });
+}
+
+export function loadRouteMap(path: string): RouteMap {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`ROUTES_CONFIG: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`ROUTES_CONFIG: ${path} is not valid JSON (${(error as Error).message})`);
+  }
+  return parseRouteMap(document, path);
+}

@@ -1,0 +1,105 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from './log.js';
+
+/** The error codes a client can switch on; `detail` is for humans. */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'engine_error'
+  | 'engine_unavailable'
+  | 'engine_timeout'
+  | 'internal_error';
+
+/** The one error type of the proxy: thrown anywhere, rendered once by `renderErrors`. */
+export class ProxyError extends Error {
+  override name = 'ProxyError';
+  constructor(
+    readonly status: number,
+    readonly error: ErrorCode,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+export interface ErrorEnvelope {
+  error: ErrorCode;
+  detail: string;
+  timestamp: string;
+  requestId: string;
+}
+
+export const errorStatuses: Readonly<Record<ErrorCode, number>> = {
+  invalid_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  engine_error: 502,
+  engine_unavailable: 502,
+  engine_timeout: 504,
+  internal_error: 500,
+};
+
+export const badRequest = (detail: string) => new ProxyError(400, 'invalid_request', detail);
+export const notFound = (detail: string) => new ProxyError(404, 'not_found', detail);
+export const forbidden = (detail: string) => new ProxyError(403, 'forbidden', detail);
+
+/** body-parser and friends throw errors with `type`/`status`; give them our shape. */
+function fromFrameworkError(err: unknown): ProxyError | undefined {
+  if (err instanceof ProxyError) return err;
+  const candidate = err as { type?: string; status?: number; message?: string };
+  switch (candidate?.type) {
+    case 'entity.too.large':
+      return new ProxyError(413, 'payload_too_large', 'request body is larger than the configured limit');
+    case 'entity.parse.failed':
+      return badRequest('request body is not valid JSON');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ProxyError(415, 'unsupported_media_type', candidate.message ?? 'unsupported encoding');
+    case 'request.aborted':
+      return badRequest('request aborted by the client');
+  }
+  if (typeof candidate?.status === 'number' && candidate.status >= 400 && candidate.status < 500) {
+    return new ProxyError(candidate.status, candidate.status === 404 ? 'not_found' : 'invalid_request', candidate.message ?? 'bad request');
+  }
+  return undefined;
+}
+
+export function sendError(res: Parameters<RequestHandler>[1], error: ProxyError): void {
+  const body: ErrorEnvelope = {
+    error: error.error,
+    detail: error.detail,
+    timestamp: new Date().toISOString(),
+    requestId: String(res.locals.requestId ?? ''),
+  };
+  res.locals.errorCode = error.error;
+  res.status(error.status).type('application/json').send(JSON.stringify(body));
+}
+
+export const unknownRoute: RequestHandler = (req) => {
+  throw notFound(`no route for ${req.method} ${req.path}`);
+};
+
+export function renderErrors(log: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) {
+      // Too late for an envelope: the engine's response was already streaming.
+      log.warn('response aborted after headers were sent', { requestId: res.locals.requestId, reason: String(err) });
+      res.destroy();
+      return;
+    }
+    const known = fromFrameworkError(err);
+    if (known) return sendError(res, known);
+    log.error('unexpected error', { requestId: res.locals.requestId, path: req.path, error: err instanceof Error ? err.stack : String(err) });
+    sendError(res, new ProxyError(500, 'internal_error', 'unexpected error in the proxy'));
+    void next;
+  };
+}

@@ -1,0 +1,20 @@
+import type { Intercept } from './intercept.js';
+import { completeTaskBodySchema, stampsFor, variableBodyParser } from './variableBody.js';
+
+const parse = variableBodyParser(completeTaskBodySchema);
+
+/**
+ * POST /task/:id/complete with typed variables and `completedBy*` stamped: every engine call is
+ * made as the service user, so the engine's own history cannot say who completed the task.
+ */
+export const completeTask: Intercept = {
+  name: 'completeTask',
+  successStatus: (engineStatus) => engineStatus,
+  async engineBody(body, principal) {
+    const { body: valid, variables } = parse(body);
+    return {
+      variables: { ...variables, ...stampsFor('completedBy', await principal()) },
+      ...(valid.withVariablesInReturn !== undefined && { withVariablesInReturn: valid.withVariablesInReturn }),
+    };
+  },
+};

@@ -1,0 +1,7 @@
+import type { InterceptName } from '../config/routeMap.js';
+import { completeTask } from './completeTask.js';
+import type { Intercept } from './intercept.js';
+import { startProcess } from './startProcess.js';
+
+/** The names routes.config.json may use in `intercept`. */
+export const intercepts: Readonly<Record<InterceptName, Intercept>> = Object.freeze({ startProcess, completeTask });

@@ -1,0 +1,19 @@
+import type { Intercept } from './intercept.js';
+import { startProcessBodySchema, stampsFor, variableBodyParser } from './variableBody.js';
+
+const parse = variableBodyParser(startProcessBodySchema);
+
+/** POST /process-definition/key/:key/start with typed variables and the initiator stamped. */
+export const startProcess: Intercept = {
+  name: 'startProcess',
+  // The engine answers 200 for a started instance; the resource was created, so the client gets 201.
+  successStatus: (engineStatus) => (engineStatus === 200 ? 201 : engineStatus),
+  async engineBody(body, principal) {
+    const { body: valid, variables } = parse(body);
+    return {
+      variables: { ...variables, ...stampsFor('initiator', await principal()) },
+      ...(valid.businessKey !== undefined && { businessKey: valid.businessKey }),
+      ...(valid.withVariablesInReturn !== undefined && { withVariablesInReturn: valid.withVariablesInReturn }),
+    };
+  },
+};

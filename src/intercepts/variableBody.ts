@@ -1,0 +1,81 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Principal } from '../auth/principal.js';
+import { toTypedVariables, VariableError, type TypedVariables } from '../camunda/variables.js';
+import { badRequest } from '../http/errors.js';
+
+/** Names only the proxy may set: they record who acted, because every engine call is made as one service user. */
+export const reservedVariableNames: readonly string[] = Object.freeze([
+  'initiator',
+  'initiatorEmail',
+  'initiatorName',
+  'completedBy',
+  'completedByEmail',
+  'completedByName',
+]);
+const reserved = new Set(reservedVariableNames);
+
+const ajv = new Ajv2020({ allErrors: false, strict: true });
+
+const variablesSchema = {
+  type: 'object',
+  propertyNames: { minLength: 1, maxLength: 255 },
+  maxProperties: 500,
+} as const;
+
+export const startProcessBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    variables: variablesSchema,
+    businessKey: { type: 'string', minLength: 1, maxLength: 255 },
+    withVariablesInReturn: { type: 'boolean' },
+  },
+} as const;
+
+export const completeTaskBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    variables: variablesSchema,
+    withVariablesInReturn: { type: 'boolean' },
+  },
+} as const;
+
+export interface VariableBody {
+  variables?: Record<string, unknown>;
+  businessKey?: string;
+  withVariablesInReturn?: boolean;
+}
+
+/** Validates the shape, refuses reserved names, and returns the engine's body with typed variables. */
+export function variableBodyParser(schema: object) {
+  const validate = ajv.compile<VariableBody>(schema);
+  return (body: unknown): { body: VariableBody; variables: TypedVariables } => {
+    if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw badRequest('request body must be a JSON object (Content-Type: application/json)');
+    }
+    if (!validate(body)) {
+      const [error] = validate.errors ?? [];
+      const where = error?.instancePath ? `'${error.instancePath.slice(1).replace(/\//g, '.')}'` : 'body';
+      const what = error?.keyword === 'additionalProperties' ? `unknown field '${(error.params as { additionalProperty: string }).additionalProperty}'` : error?.message;
+      throw badRequest(`invalid request body: ${where} ${what ?? 'is invalid'}`);
+    }
+    const plain = body.variables ?? {};
+    const taken = Object.keys(plain).filter((name) => reserved.has(name));
+    if (taken.length > 0) throw badRequest(`variable name '${taken[0]}' is reserved for the proxy (reserved: ${reservedVariableNames.join(', ')})`);
+    try {
+      return { body, variables: toTypedVariables(plain) };
+    } catch (error) {
+      if (error instanceof VariableError) throw badRequest(error.message);
+      throw error;
+    }
+  };
+}
+
+export function stampsFor(prefix: 'initiator' | 'completedBy', principal: Principal): TypedVariables {
+  return {
+    [prefix]: { value: principal.id, type: 'String' },
+    [`${prefix}Email`]: { value: principal.email, type: 'String' },
+    [`${prefix}Name`]: { value: principal.name, type: 'String' },
+  };
+}

@@ -1,0 +1,119 @@
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { createProxyMiddleware, proxyEventsPlugin } from 'http-proxy-middleware';
+import { EngineTimeout, type EngineConnection } from '../camunda/engineConnection.js';
+import { normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
+import { ProxyError, sendError } from '../http/errors.js';
+import type { Logger } from '../http/log.js';
+import { headersForClient, scrubRequestToEngine } from './headerHygiene.js';
+
+/**
+ * What a route handler decides before handing the request to the proxy. Kept on res.locals so the
+ * single proxy instance can serve every route.
+ */
+export interface EngineCall {
+  /** Full engine path including ENGINE_URL's base path and the query string. */
+  path: string;
+  /** A replacement JSON body (intercepted routes). */
+  body?: string;
+  timeoutMs?: number;
+  successStatus?: (engineStatus: number) => number;
+}
+
+const MAX_ERROR_BODY = 64 * 1024;
+
+function engineCallOf(res: ServerResponse): EngineCall {
+  return (res as Response).locals.engineCall as EngineCall;
+}
+
+function writeReplacementBody(proxyReq: ClientRequest, body: string): void {
+  proxyReq.removeHeader('transfer-encoding');
+  proxyReq.removeHeader('content-encoding');
+  proxyReq.setHeader('content-type', 'application/json');
+  proxyReq.setHeader('content-length', Buffer.byteLength(body));
+  proxyReq.write(body);
+}
+
+function readBounded(stream: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    stream.on('error', reject);
+  });
+}
+
+/** Network-level failures reaching the engine, as the client should see them. */
+export function engineFailure(error: unknown): ProxyError {
+  if (error instanceof ProxyError) return error;
+  if (error instanceof EngineTimeout) return new ProxyError(504, 'engine_timeout', 'the engine did not answer within ENGINE_TIMEOUT');
+  const code = (error as NodeJS.ErrnoException)?.code ?? 'unknown';
+  return new ProxyError(502, 'engine_unavailable', `the engine is unreachable (${code})`);
+}
+
+/**
+ * The one http-proxy-middleware instance of the app. It forwards to `res.locals.engineCall.path`
+ * on the shared keep-alive agent, swaps credentials, and turns engine errors into the envelope.
+ * Successful answers stream through untouched.
+ */
+export function createEngineProxy(connection: EngineConnection, log: Logger): RequestHandler {
+  const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
+    target: connection.origin,
+    agent: connection.agent,
+    changeOrigin: true,
+    xfwd: false,
+    selfHandleResponse: true,
+    // The default plugins would answer errors in their own format and log to the console; we keep
+    // only the one that wires `on` below, and render errors ourselves.
+    ejectPlugins: true,
+    plugins: [proxyEventsPlugin],
+    followRedirects: false,
+    pathRewrite: (_path, _req, res) => (res ? engineCallOf(res).path : undefined),
+    on: {
+      proxyReq(proxyReq, req, res) {
+        const call = engineCallOf(res);
+        scrubRequestToEngine(proxyReq);
+        proxyReq.setHeader('authorization', connection.authorization);
+        proxyReq.setHeader('accept', 'application/json');
+        proxyReq.setHeader('x-request-id', String((res as Response).locals.requestId));
+        proxyReq.setTimeout(call.timeoutMs ?? connection.timeoutMs, () => proxyReq.destroy(new EngineTimeout('engine timeout')));
+        if (call.body !== undefined) writeReplacementBody(proxyReq, call.body);
+        void req;
+      },
+      async proxyRes(proxyRes, _req, res) {
+        const response = res as Response;
+        const status = proxyRes.statusCode ?? 502;
+        response.locals.engineStatus = status;
+        if (status < 300) {
+          const call = engineCallOf(res);
+          response.writeHead(call.successStatus ? call.successStatus(status) : status, headersForClient(proxyRes.headers));
+          proxyRes.pipe(response);
+          return;
+        }
+        if (status < 400) {
+          // A redirect would point the client at the engine, which must never face browsers.
+          proxyRes.resume();
+          sendError(response, new ProxyError(502, 'engine_error', `the engine answered with a redirect (${status})`));
+          return;
+        }
+        try {
+          const raw = await readBounded(proxyRes, MAX_ERROR_BODY);
+          sendError(response, normaliseEngineError(status, parseEngineError(raw)));
+        } catch (error) {
+          if (!response.headersSent) sendError(response, engineFailure(error));
+        }
+      },
+      error(error, _req, res) {
+        // http-proxy-middleware also hands the error to next(); logging is all that is left here.
+        log.debug('engine call failed', { requestId: (res as Response).locals?.requestId, reason: (error as Error).message });
+      },
+    },
+  });
+
+  return (req: Request, res: Response, next: NextFunction) =>
+    proxy(req, res, (error?: unknown) => next(error === undefined ? undefined : engineFailure(error)));
+}

@@ -1,0 +1,29 @@
+import type { InterceptName, RouteDefinition, RouteMap } from '../config/routeMap.js';
+import { compileEngineTemplate, type EnginePathTemplate } from './enginePath.js';
+
+/** A route from the map, with everything the hot path needs worked out once. */
+export interface CompiledRoute {
+  readonly id: string;
+  readonly method: RouteDefinition['method'];
+  readonly path: string;
+  readonly engine: EnginePathTemplate;
+  readonly engineTemplate: string;
+  readonly fixedQuery?: ReadonlyMap<string, string>;
+  readonly intercept?: InterceptName;
+  readonly definition: RouteDefinition;
+}
+
+export function compileRoutes(routeMap: RouteMap): readonly CompiledRoute[] {
+  return routeMap.routes.map((definition) =>
+    Object.freeze({
+      id: definition.id,
+      method: definition.method,
+      path: definition.path,
+      engine: compileEngineTemplate(definition.engine),
+      engineTemplate: definition.engine,
+      fixedQuery: definition.query ? new Map(Object.entries(definition.query)) : undefined,
+      intercept: definition.intercept,
+      definition,
+    }),
+  );
+}

@@ -1,0 +1,59 @@
+import { badRequest, ProxyError } from '../http/errors.js';
+
+type Segment = { literal: string } | { param: string };
+
+/** An engine-rest path template compiled once at start. */
+export interface EnginePathTemplate {
+  readonly segments: readonly Segment[];
+  /** The literal part before the first parameter, e.g. `/task/` for `/task/:id/complete`. */
+  readonly prefix: string;
+}
+
+export function compileEngineTemplate(template: string): EnginePathTemplate {
+  const segments: Segment[] = template
+    .split('/')
+    .slice(1)
+    .map((part) => (part.startsWith(':') ? { param: part.slice(1) } : { literal: part }));
+  const firstParam = template.indexOf('/:');
+  return { segments, prefix: firstParam === -1 ? template : template.slice(0, firstParam + 1) };
+}
+
+/**
+ * Express has already decoded the params (`%2F` is `/`, `%2e%2e` is `..`), so every value is
+ * re-encoded as exactly one path segment, and values that would be a dot segment are refused.
+ */
+export function enginePathFor(basePath: string, template: EnginePathTemplate, params: Readonly<Record<string, string | undefined>>): string {
+  let path = basePath;
+  for (const segment of template.segments) {
+    if ('literal' in segment) {
+      path += `/${segment.literal}`;
+      continue;
+    }
+    const value = params[segment.param];
+    if (value === undefined || value === '') throw badRequest(`path parameter '${segment.param}' must not be empty`);
+    if (value === '.' || value === '..') throw badRequest(`path parameter '${segment.param}' must not be a dot segment`);
+    if (/[\u0000-\u001f\u007f]/.test(value)) throw badRequest(`path parameter '${segment.param}' contains control characters`);
+    path += `/${encodeURIComponent(value)}`;
+  }
+  assertStaysInside(path, basePath + template.prefix);
+  return path;
+}
+
+/** Belt and braces: whatever the params were, the result must still sit under the route's own prefix. */
+function assertStaysInside(path: string, prefix: string): void {
+  const normalised = new URL(path, 'http://engine.invalid').pathname;
+  if (normalised !== path || !path.startsWith(prefix)) {
+    throw new ProxyError(400, 'invalid_request', 'path parameters would leave the route');
+  }
+}
+
+/**
+ * Fixed query parameters from the route map always win over the client's; everything else
+ * the client sent passes through untouched (not even re-serialised when nothing is fixed).
+ */
+export function engineQueryFor(rawQuery: string, fixed: ReadonlyMap<string, string> | undefined): string {
+  if (!fixed || fixed.size === 0) return rawQuery ? `?${rawQuery}` : '';
+  const params = new URLSearchParams(rawQuery);
+  for (const [name, value] of fixed) params.set(name, value);
+  return `?${params.toString()}`;
+}
