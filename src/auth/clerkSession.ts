@@ -44,6 +44,16 @@ const detailForReason: Record<string, string> = {
   'jwk-remote-failed-to-load': 'signing keys could not be loaded',
 };
 
+/** Clerk reports some failures under handshake-flavoured or generic reasons; name them plainly. */
+function failureReason(reason: string | null | undefined, message: string | null | undefined): string {
+  if (!reason) return 'unauthenticated';
+  if (reason.startsWith('session-token-expired')) return 'token-expired';
+  if (reason === 'session-token-nbf') return 'token-not-active-yet';
+  if (reason === 'session-token-iat-in-the-future') return 'token-iat-in-the-future';
+  if (reason === 'token-verification-failed' && /audience/i.test(message ?? '')) return 'token-invalid-audience';
+  return reason;
+}
+
 const bearerPattern = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)\s*$/;
 
 function headerOf(token: string): { kid?: string; alg?: string } | undefined {
@@ -100,7 +110,7 @@ export function createClerkAuthenticator(config: ClerkConfig, deps: ClerkAuthent
         acceptsToken: 'session_token',
       });
       if (!state.isAuthenticated) {
-        const reason = state.reason ?? 'unauthenticated';
+        const reason = failureReason(state.reason, state.message);
         throw new AuthenticationFailed(reason, detailForReason[reason] ?? 'token rejected');
       }
       const auth = state.toAuth() as unknown as SessionAuth & { isAuthenticated: boolean };

@@ -98,11 +98,10 @@ function typedFromPlain(name: string, value: unknown): TypedVariable {
  * passes through (after fixing what the engine would reject); everything else is typed by its value.
  */
 export function toTypedVariables(plain: Readonly<Record<string, unknown>>): TypedVariables {
-  const typed: TypedVariables = {};
-  for (const [name, value] of Object.entries(plain)) {
-    typed[name] = isTyped(value) ? typedFromExplicit(name, value) : typedFromPlain(name, value);
-  }
-  return typed;
+  // fromEntries, not assignment: a variable named __proto__ must stay an own key.
+  return Object.fromEntries(
+    Object.entries(plain).map(([name, value]) => [name, isTyped(value) ? typedFromExplicit(name, value) : typedFromPlain(name, value)]),
+  );
 }
 
 export function stringVariable(value: string): TypedVariable {

@@ -108,8 +108,12 @@ export function createEngineProxy(connection: EngineConnection, log: Logger): Re
         }
       },
       error(error, _req, res) {
-        // http-proxy-middleware also hands the error to next(); logging is all that is left here.
-        log.debug('engine call failed', { requestId: (res as Response).locals?.requestId, reason: (error as Error).message });
+        // httpxy resolves instead of rejecting once an error listener exists, so the answer is given here.
+        const response = res as Response;
+        log.debug('engine call failed', { requestId: response.locals?.requestId, reason: (error as Error).message });
+        if (typeof response.status !== 'function') return;
+        if (response.headersSent) response.destroy();
+        else sendError(response, engineFailure(error));
       },
     },
   });

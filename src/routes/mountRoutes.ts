@@ -22,7 +22,7 @@ const rawQueryOf = (req: Request) => {
 /** One express route per entry of the route map, all ending in the same engine proxy. */
 export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): Router {
   const router = express.Router({ caseSensitive: true });
-  const parseJson = express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] });
+  const parseJson = express.json({ limit: deps.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] });
 
   for (const route of routes) {
     const intercept = route.intercept ? intercepts[route.intercept] : undefined;

@@ -1,0 +1,232 @@
+/**
+ * How the real engine's error answers reach the client. Each "not found" case first asks the engine
+ * directly, to pin what the engine itself says (status and message), then asks through the proxy.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import request from 'supertest';
+import { freePort } from '../../scripts/engine.js';
+import {
+  engineDirect,
+  engineTestUrl,
+  expectEnvelope,
+  historicInstancesByBusinessKey,
+  startContractProxy,
+  tasksOfInstance,
+  uniqueKey,
+  type ContractProxy,
+} from '../support/contractHarness.js';
+
+let h: ContractProxy;
+beforeAll(() => {
+  h = startContractProxy();
+});
+afterAll(() => h.close());
+
+describe('not found, as the engine says it and as the client sees it', () => {
+  const id = randomUUID();
+  const cases: [what: string, method: 'GET' | 'POST', proxyPath: string, enginePath: string, engineStatus: number, message: RegExp][] = [
+    ['unknown process key', 'GET', '/api/processes/nope', '/process-definition/key/nope', 404, /^No matching process definition with key: nope and no tenant-id$/],
+    ['start form of unknown key', 'GET', '/api/processes/nope/form', '/process-definition/key/nope/form-variables', 404, /^No matching process definition with key: nope/],
+    ['start of unknown key', 'POST', '/api/processes/nope/start', '/process-definition/key/nope/start', 404, /^No matching process definition with key: nope/],
+    ['unknown instance', 'GET', `/api/instances/${id}`, `/process-instance/${id}`, 404, /^Process instance with id \S+ does not exist$/],
+    ['variables of unknown instance', 'GET', `/api/instances/${id}/variables`, `/process-instance/${id}/variables?deserializeValues=false`, 500, /^execution \S+ doesn't exist: execution is null$/],
+    ['unknown task', 'GET', `/api/tasks/${id}`, `/task/${id}`, 404, /^No matching task with id \S+$/],
+    ['form of unknown task', 'GET', `/api/tasks/${id}/form`, `/task/${id}/form-variables?deserializeValues=false`, 400, /^Cannot find task with id '\S+'\.: task is null$/],
+    ['complete of unknown task', 'POST', `/api/tasks/${id}/complete`, `/task/${id}/complete`, 500, /^Cannot complete task \S+: Cannot find task with id \S+: task is null$/],
+  ];
+
+  it.each(cases)('%s: the engine says %#… the client gets 404 with the engine message', async (_what, method, proxyPath, enginePath, engineStatus, message) => {
+    const body = method === 'POST' ? { variables: {} } : undefined;
+    const direct = await engineDirect<{ message: string }>(method, enginePath, body);
+    expect(direct.status).toBe(engineStatus);
+    expect(direct.json.message).toMatch(message);
+
+    const res = await request(h.app)[method === 'GET' ? 'get' : 'post'](proxyPath).set('Authorization', h.bearer()).send(body);
+    const envelope = expectEnvelope(res, 404, 'not_found');
+    expect(envelope.detail).toMatch(message);
+    expect((await h.servedBy(res)).engineStatus).toBe(engineStatus);
+  });
+});
+
+describe('bad values and failing processes', () => {
+  it('a value the engine cannot convert is 400 with the engine message in detail', async () => {
+    const res = await request(h.app)
+      .post('/api/processes/order/start')
+      .set('Authorization', h.bearer())
+      .send({ variables: { amount: { type: 'Boolean', value: 'maybe' } } });
+    const body = expectEnvelope(res, 400, 'invalid_request');
+    expect(body.detail).toMatch(/^Cannot instantiate process definition order:\d+:\S+: Cannot convert value 'maybe' of type 'Boolean' to java type java.lang.Boolean$/);
+  });
+
+  it('Json text that is not JSON, on jsonCheck: the engine fails the start with 500, the client gets 502 keeping its message', async () => {
+    const businessKey = uniqueKey('errors-badjson');
+    const res = await request(h.app)
+      .post('/api/processes/jsonCheck/start')
+      .set('Authorization', h.bearer())
+      .send({ businessKey, variables: { order: { type: 'Json', value: '{"priority": high' } } });
+    const body = expectEnvelope(res, 502, 'engine_error');
+    expect(body.detail).toMatch(/^engine error 500 RestException: Cannot instantiate process definition jsonCheck:/);
+    expect(body.detail).toContain("Cannot deserialize object in variable 'order': SPIN/JACKSON-JSON-01001 Unable to parse input into json node");
+    expect(await historicInstancesByBusinessKey(businessKey)).toEqual([]);
+  });
+
+  it('a process whose expression fails (jsonCheck without order) is 502 keeping the engine message', async () => {
+    const res = await request(h.app).post('/api/processes/jsonCheck/start').set('Authorization', h.bearer()).send({});
+    const body = expectEnvelope(res, 502, 'engine_error');
+    expect(body.detail).toContain("Cannot resolve identifier 'order'");
+  });
+});
+
+describe('the engine behind the proxy', () => {
+  it('the engine refuses a request without BasicAuth (401) and takes demo:demo (200)', async () => {
+    const anonymous = await engineDirect('GET', '/process-definition?key=order', undefined, null);
+    expect(anonymous.status).toBe(401);
+    const wrong = await engineDirect('GET', '/process-definition?key=order', undefined, 'demo:not-the-password');
+    expect(wrong.status).toBe(401);
+    const demo = await engineDirect('GET', '/process-definition?key=order', undefined, 'demo:demo');
+    expect(demo.status).toBe(200);
+  });
+
+  it("so the proxy's own credentials are what let a Clerk user in: the bearer token is not forwarded", async () => {
+    // Were the client's "Authorization: Bearer …" forwarded instead of the proxy's BasicAuth, the
+    // engine would answer 401 and the client would see 502.
+    const res = await request(h.app).get('/api/processes/order').set('Authorization', h.bearer());
+    expect(res.status).toBe(200);
+    expect((await h.servedBy(res)).engineStatus).toBe(200);
+  });
+
+  it("a client presenting the engine's own BasicAuth is 401 at the proxy; the engine is not asked", async () => {
+    const res = await request(h.app)
+      .get('/api/processes/order')
+      .set('Authorization', `Basic ${Buffer.from('demo:demo').toString('base64')}`);
+    expectEnvelope(res, 401, 'unauthenticated');
+    expect((await h.servedBy(res)).engineStatus).toBeNull();
+  });
+
+  it('/health reports the real engine and its version', async () => {
+    const res = await request(h.app).get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'healthy', engine: { reachable: true, version: '7.24.0' } });
+  });
+});
+
+describe('a proxy with the wrong ENGINE_PASS', () => {
+  const password = 'Wr0ng-S3cret-pass';
+  let wrong: ContractProxy;
+  beforeAll(() => {
+    wrong = startContractProxy({ ENGINE_PASS: password });
+  });
+  afterAll(() => wrong.close());
+
+  const secrets = [password, Buffer.from(`demo:${password}`).toString('base64')];
+
+  it('reads are 502 engine_unavailable, and the answer never contains the password', async () => {
+    const res = await request(wrong.app).get('/api/processes').set('Authorization', wrong.bearer());
+    const body = expectEnvelope(res, 502, 'engine_unavailable');
+    expect(body.detail).toContain('ENGINE_USER/ENGINE_PASS');
+    for (const secret of secrets) {
+      expect(res.text).not.toContain(secret);
+      expect(JSON.stringify(res.headers)).not.toContain(secret);
+    }
+    expect((await wrong.servedBy(res)).engineStatus).toBe(401);
+    // The engine's challenge is not passed on: a browser must not pop up a login dialog.
+    expect(res.headers['www-authenticate']).toBeUndefined();
+  });
+
+  it('a start is 502 too, and nothing is created', async () => {
+    const businessKey = uniqueKey('errors-wrongpass');
+    const res = await request(wrong.app)
+      .post('/api/processes/leaveRequest/start')
+      .set('Authorization', wrong.bearer())
+      .send({ businessKey, variables: { days: 1 } });
+    expectEnvelope(res, 502, 'engine_unavailable');
+    for (const secret of secrets) expect(res.text).not.toContain(secret);
+    expect(await historicInstancesByBusinessKey(businessKey)).toEqual([]);
+  });
+
+  it('/health says degraded', async () => {
+    const res = await request(wrong.app).get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'degraded', engine: { reachable: false, version: null } });
+    expect(res.text).not.toContain(password);
+  });
+
+  it('the right password still works afterwards (no lock-out of demo)', async () => {
+    const res = await request(h.app).get('/api/processes/order').set('Authorization', h.bearer());
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('an engine that is not running', () => {
+  let down: ContractProxy;
+  beforeAll(async () => {
+    down = startContractProxy({ ENGINE_URL: `http://127.0.0.1:${await freePort()}/engine-rest` });
+  });
+  afterAll(() => down.close());
+
+  it('reads are 502 engine_unavailable', async () => {
+    const res = await request(down.app).get('/api/processes').set('Authorization', down.bearer());
+    expect(expectEnvelope(res, 502, 'engine_unavailable').detail).toBe('the engine is unreachable (ECONNREFUSED)');
+    expect(res.text).not.toContain('127.0.0.1');
+  });
+
+  it('starts and completions are 502 engine_unavailable', async () => {
+    const start = await request(down.app).post('/api/processes/order/start').set('Authorization', down.bearer()).send({ variables: { amount: 1 } });
+    expectEnvelope(start, 502, 'engine_unavailable');
+    const complete = await request(down.app).post(`/api/tasks/${randomUUID()}/complete`).set('Authorization', down.bearer()).send({});
+    expectEnvelope(complete, 502, 'engine_unavailable');
+  });
+
+  it('/health says degraded', async () => {
+    const res = await request(down.app).get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'degraded', engine: { reachable: false, version: null } });
+  });
+});
+
+describe('an engine that accepts the connection but never answers', () => {
+  let server: Server;
+  const sockets = new Set<Socket>();
+  let stuck: ContractProxy;
+  beforeAll(async () => {
+    server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    stuck = startContractProxy({ ENGINE_URL: `http://127.0.0.1:${port}/engine-rest`, ENGINE_TIMEOUT: '0.3' });
+  });
+  afterAll(async () => {
+    stuck.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('is 504 engine_timeout after ENGINE_TIMEOUT', async () => {
+    const res = await request(stuck.app).get('/api/processes').set('Authorization', stuck.bearer());
+    expectEnvelope(res, 504, 'engine_timeout');
+  });
+});
+
+describe('tasks after the errors', () => {
+  it('a failed completion leaves the task for a retry that succeeds', async () => {
+    const started = await request(h.app)
+      .post('/api/processes/leaveRequest/start')
+      .set('Authorization', h.bearer())
+      .send({ businessKey: uniqueKey('errors-retry') });
+    expect(started.status).toBe(201);
+    const [task] = await tasksOfInstance(started.body.id);
+    const failed = await request(h.app)
+      .post(`/api/tasks/${task!.id}/complete`)
+      .set('Authorization', h.bearer())
+      .send({ variables: { confirmed: { type: 'Boolean', value: 'perhaps' } } });
+    expectEnvelope(failed, 400, 'invalid_request');
+    const retried = await request(h.app).post(`/api/tasks/${task!.id}/complete`).set('Authorization', h.bearer()).send({ variables: { confirmed: true } });
+    expect(retried.status).toBe(204);
+    expect(await tasksOfInstance(started.body.id)).toEqual([]);
+    void engineTestUrl;
+  });
+});
