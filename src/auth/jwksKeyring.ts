@@ -11,8 +11,11 @@ export interface JwksKeyringOptions {
   log: Logger;
   /** Keys are re-read after this long even when every kid is known. */
   maxAgeMs?: number;
-  /** An unknown kid triggers at most one fetch per this interval, so junk kids cannot hammer the JWKS. */
-  minRefreshIntervalMs?: number;
+  /**
+   * After a refresh that did not find a kid, unknown kids wait this long before the next fetch, so
+   * junk kids cannot hammer the JWKS while a freshly rotated key is still picked up at once.
+   */
+  missCooldownMs?: number;
   timeoutMs?: number;
   now?: () => number;
 }
@@ -33,12 +36,13 @@ function pemFromJwk(jwk: JsonWebKey): string | undefined {
 export function createJwksKeyring(options: JwksKeyringOptions): SigningKeyResolver {
   const { jwksUrl, log } = options;
   const maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
-  const minRefreshIntervalMs = options.minRefreshIntervalMs ?? 30_000;
+  const missCooldownMs = options.missCooldownMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 5_000;
   const now = options.now ?? Date.now;
 
   let keys = new Map<string, string>();
   let fetchedAt = Number.NEGATIVE_INFINITY;
+  let missedAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | undefined;
 
   async function refresh(): Promise<void> {
@@ -69,8 +73,10 @@ export function createJwksKeyring(options: JwksKeyringOptions): SigningKeyResolv
   return {
     async pemFor(kid) {
       if (!kid) return undefined;
-      const age = now() - fetchedAt;
-      if (age > maxAgeMs || (!keys.has(kid) && age > minRefreshIntervalMs)) await refreshOnce();
+      if (now() - fetchedAt > maxAgeMs || (!keys.has(kid) && now() - missedAt > missCooldownMs)) {
+        await refreshOnce();
+        if (!keys.has(kid)) missedAt = now();
+      }
       return keys.get(kid);
     },
   };

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { bool, cleanEnv, makeValidator, num, port, str, url, EnvError, EnvMissingError } from 'envalid';
+import { bool, cleanEnv, makeValidator, num, port, str, EnvError, EnvMissingError } from 'envalid';
 import { buildPublishableKey, parsePublishableKey } from '@clerk/shared/keys';
 
 /** Raised for any misconfiguration; the message names the variable. server.ts turns it into exit 1. */
@@ -103,8 +103,10 @@ function throwingReporter({ errors }: { errors: Partial<Record<string, Error>> }
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig {
+  // `CLERK_JWT_KEY=` in an .env file means "not set", not "an empty key".
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
   const env = cleanEnv(
-    source,
+    present,
     {
       PORT: port({ default: 8000 }),
       HOST: str({ default: '0.0.0.0' }),

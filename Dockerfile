@@ -1,0 +1,23 @@
+# syntax=docker/dockerfile:1
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:24-slim AS runtime
+ENV NODE_ENV=production PORT=8000 HOST=0.0.0.0
+WORKDIR /app
+COPY package.json package-lock.json ./
+# The `node` devDependency pins Node 24 for npm scripts on older hosts; the image already has Node 24.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY routes.config.json ./
+USER node
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Run node directly: `npm start` runs it under sh, which does not forward SIGTERM, so nothing would drain.
+CMD ["node", "dist/server.js"]
