@@ -34,7 +34,7 @@ export interface ProxyApp {
 
 function defaultAuthenticator(config: ProxyConfig, log: Logger): Authenticator {
   const keyring = config.clerk.jwksUrl ? createJwksKeyring({ jwksUrl: config.clerk.jwksUrl, log }) : undefined;
-  return createClerkAuthenticator(config.clerk, { keyring, log });
+  return createClerkAuthenticator(config.clerk, { keyring, log, access: config.access });
 }
 
 function defaultDirectory(config: ProxyConfig, log: Logger): UserDirectory {
@@ -76,7 +76,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     const { id, email, name, orgId, orgRole, orgPermissions } = principal;
     res.json({ id, email, name, orgId: orgId ?? null, orgRole: orgRole ?? null, orgPermissions });
   });
-  app.use(mountRoutes(compileRoutes(routeMap), { connection, engineProxy, directory, bodyLimit: config.bodyLimit }));
+  app.use(mountRoutes(compileRoutes(routeMap), { connection, engineProxy, directory, bodyLimit: config.bodyLimit, settings: { processes: routeMap.processes }, log }));
 
   app.use(unknownRoute);
   app.use(renderErrors(log));

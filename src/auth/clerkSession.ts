@@ -1,6 +1,6 @@
 import { createClerkClient } from '@clerk/express';
 import type { RequestHandler } from 'express';
-import type { ClerkConfig } from '../config/env.js';
+import type { AccessConfig, ClerkConfig } from '../config/env.js';
 import { ProxyError } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
 import type { SigningKeyResolver } from './jwksKeyring.js';
@@ -72,6 +72,7 @@ const NETWORKLESS_SECRET_KEY = 'sk_live_networkless-verification-only';
 
 export interface ClerkAuthenticatorDeps {
   keyring?: SigningKeyResolver;
+  access?: AccessConfig;
   log: Logger;
 }
 
@@ -119,7 +120,7 @@ export function createClerkAuthenticator(config: ClerkConfig, deps: ClerkAuthent
       if (audience && auth.sessionClaims.aud === undefined) {
         throw new AuthenticationFailed('missing-audience', 'token has no audience (aud) claim');
       }
-      return principalFrom(auth);
+      return principalFrom(auth, deps.access);
     },
   };
 }

@@ -7,6 +7,12 @@ export interface Principal {
   /** Clerk's org role, e.g. `org:admin`. */
   readonly orgRole?: string;
   readonly orgPermissions: readonly string[];
+  /** What `allow` rules match: the org role, if any. */
+  readonly roles: readonly string[];
+  /** Camunda candidate groups: the org role without `org:`, plus the GROUPS_CLAIM values. */
+  readonly groups: readonly string[];
+  /** The org role is one of ADMIN_ROLES: sees and may do everything. */
+  readonly isAdmin: boolean;
   /** Raw verified claims, for policies that read custom claims. */
   readonly claims: Readonly<Record<string, unknown>>;
   /** Seconds since the epoch. */
@@ -32,15 +38,34 @@ export function nameFromClaims(claims: Readonly<Record<string, unknown>>): strin
   return [given, family].filter(Boolean).join(' ');
 }
 
-export function principalFrom(auth: SessionAuth): Principal {
+export interface AccessRules {
+  adminRoles: readonly string[];
+  groupsClaim?: string;
+}
+
+function groupsFrom(orgRole: string | undefined, claims: Readonly<Record<string, unknown>>, groupsClaim: string | undefined): string[] {
+  const groups = new Set<string>();
+  if (orgRole) groups.add(orgRole.replace(/^org:/, ''));
+  const extra = groupsClaim ? claims[groupsClaim] : undefined;
+  for (const value of Array.isArray(extra) ? extra : [extra]) {
+    if (typeof value === 'string' && value.trim()) groups.add(value.trim());
+  }
+  return [...groups];
+}
+
+export function principalFrom(auth: SessionAuth, access: AccessRules = { adminRoles: [] }): Principal {
   const claims = auth.sessionClaims;
+  const orgRole = auth.orgRole ?? undefined;
   return Object.freeze({
     id: auth.userId,
     email: text(claims.email),
     name: nameFromClaims(claims),
     orgId: auth.orgId ?? undefined,
-    orgRole: auth.orgRole ?? undefined,
+    orgRole,
     orgPermissions: Object.freeze([...(auth.orgPermissions ?? [])]),
+    roles: Object.freeze(orgRole ? [orgRole] : []),
+    groups: Object.freeze(groupsFrom(orgRole, claims, access.groupsClaim)),
+    isAdmin: orgRole !== undefined && access.adminRoles.includes(orgRole),
     claims,
     expiresAt: typeof claims.exp === 'number' ? claims.exp : 0,
   });

@@ -20,6 +20,13 @@ export interface ClerkConfig {
   readonly audience: readonly string[];
 }
 
+export interface AccessConfig {
+  /** Org roles whose holders see and may do everything, e.g. `org:admin`. */
+  readonly adminRoles: readonly string[];
+  /** A session claim whose string values are extra Camunda candidate groups. */
+  readonly groupsClaim?: string;
+}
+
 export interface ProxyConfig {
   readonly port: number;
   readonly host: string;
@@ -36,6 +43,7 @@ export interface ProxyConfig {
   readonly logLevel: LogLevel;
   readonly bodyLimit: string;
   readonly clerk: ClerkConfig;
+  readonly access: AccessConfig;
   readonly trustProxy: boolean;
 }
 
@@ -127,6 +135,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       CLERK_JWKS_URL: httpUrl({ default: undefined }),
       CLERK_AUTHORIZED_PARTIES: commaList({ default: [] }),
       CLERK_AUDIENCE: commaList({ default: [] }),
+      ADMIN_ROLES: commaList({ default: ['org:admin'] }),
+      GROUPS_CLAIM: str({ default: undefined }),
     },
     { reporter: throwingReporter },
   );
@@ -161,6 +171,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       jwksUrl: env.CLERK_JWKS_URL || undefined,
       authorizedParties: Object.freeze(env.CLERK_AUTHORIZED_PARTIES),
       audience: Object.freeze(env.CLERK_AUDIENCE),
+    }),
+    access: Object.freeze({
+      adminRoles: Object.freeze(env.ADMIN_ROLES),
+      groupsClaim: env.GROUPS_CLAIM || undefined,
     }),
   });
 }

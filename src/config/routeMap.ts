@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import type { AllowRule } from '../authz/allow.js';
 import { ConfigError } from './env.js';
 import routeMapSchema from './routes.schema.json' with { type: 'json' };
 
@@ -15,11 +16,25 @@ export interface RouteDefinition {
   readonly engine: string;
   readonly query?: Readonly<Record<string, string>>;
   readonly intercept?: InterceptName;
+  readonly allow?: AllowRule;
+  readonly policy?: string;
 }
 
 export interface RouteMap {
   readonly routes: readonly RouteDefinition[];
+  /** Per process key: who may start it (the `processStart` policy). */
+  readonly processes: Readonly<Record<string, { readonly start?: AllowRule }>>;
 }
+
+// The path parameter each policy reads its resource id from.
+const policyParam: Record<string, string> = {
+  task: 'id',
+  taskComplete: 'id',
+  taskClaim: 'id',
+  taskUnclaim: 'id',
+  instance: 'id',
+  processStart: 'key',
+};
 
 const validateRouteMap = new Ajv2020({ allErrors: true, strict: true }).compile(routeMapSchema);
 
@@ -38,6 +53,8 @@ function assertCoherent(routes: RouteDefinition[], where: string): void {
     const at = `${where}: routes[${index}] (${route.id})`;
     if (hasDotSegment(route.path) || hasDotSegment(route.engine)) throw new ConfigError(`${at}: '.' and '..' segments are not allowed`);
     const pathParams = paramsOf(route.path);
+    const needed = route.policy ? policyParam[route.policy] : undefined;
+    if (needed && !pathParams.has(needed)) throw new ConfigError(`${at}: policy '${route.policy}' needs a :${needed} parameter in the path`);
     for (const param of paramsOf(route.engine)) {
       if (!pathParams.has(param)) throw new ConfigError(`${at}: engine uses :${param}, which the path does not define`);
     }
@@ -52,12 +69,12 @@ function assertCoherent(routes: RouteDefinition[], where: string): void {
 /** Validates a parsed route map and returns it frozen, with ids filled in. */
 export function parseRouteMap(document: unknown, where = 'route map'): RouteMap {
   if (!validateRouteMap(document)) throw new ConfigError(`${where} is invalid (ROUTES_CONFIG): ${describe(validateRouteMap.errors)}`);
-  const raw = document as { routes: (Omit<RouteDefinition, 'id'> & { id?: string })[] };
+  const raw = document as { routes: (Omit<RouteDefinition, 'id'> & { id?: string })[]; processes?: RouteMap['processes'] };
   const routes = raw.routes.map((route) =>
     Object.freeze({ ...route, id: route.id ?? `${route.method} ${route.path}` }),
   );
   assertCoherent(routes, where);
-  return Object.freeze({ routes: Object.freeze(routes) });
+  return Object.freeze({ routes: Object.freeze(routes), processes: Object.freeze({ ...raw.processes }) });
 }
 
 export function loadRouteMap(path: string): RouteMap {

@@ -12,6 +12,8 @@ import { headersForClient, scrubRequestToEngine } from './headerHygiene.js';
  * single proxy instance can serve every route.
  */
 export interface EngineCall {
+  /** When the engine call uses another method than the client's (e.g. a list turned into a POST query). */
+  method?: string;
   /** Full engine path including ENGINE_URL's base path and the query string. */
   path: string;
   /** A replacement JSON body (intercepted routes). */
@@ -118,6 +120,12 @@ export function createEngineProxy(connection: EngineConnection, log: Logger): Re
     },
   });
 
-  return (req: Request, res: Response, next: NextFunction) =>
-    proxy(req, res, (error?: unknown) => next(error === undefined ? undefined : engineFailure(error)));
+  return (req: Request, res: Response, next: NextFunction) => {
+    const { method } = res.locals.engineCall as EngineCall;
+    if (method && method !== req.method) {
+      res.locals.clientMethod = req.method;
+      req.method = method;
+    }
+    return proxy(req, res, (error?: unknown) => next(error === undefined ? undefined : engineFailure(error)));
+  };
 }

@@ -10,6 +10,8 @@ export interface CompiledRoute {
   readonly engineTemplate: string;
   readonly fixedQuery?: ReadonlyMap<string, string>;
   readonly intercept?: InterceptName;
+  readonly allow?: RouteDefinition['allow'];
+  readonly policy?: string;
   readonly definition: RouteDefinition;
 }
 
@@ -23,6 +25,8 @@ export function compileRoutes(routeMap: RouteMap): readonly CompiledRoute[] {
       engineTemplate: definition.engine,
       fixedQuery: definition.query ? new Map(Object.entries(definition.query)) : undefined,
       intercept: definition.intercept,
+      allow: definition.allow,
+      policy: definition.policy,
       definition,
     }),
   );

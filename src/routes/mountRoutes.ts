@@ -1,7 +1,13 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Principal } from '../auth/principal.js';
 import type { UserDirectory } from '../auth/userDirectory.js';
+import { isAllowed } from '../authz/allow.js';
+import { createEngineQueries } from '../authz/engineQueries.js';
+import { policies, type PolicyName } from '../authz/policies/index.js';
+import type { PolicyContext, PolicySettings } from '../authz/policy.js';
 import type { EngineConnection } from '../camunda/engineConnection.js';
+import { forbidden, ProxyError } from '../http/errors.js';
+import type { Logger } from '../http/log.js';
 import { intercepts } from '../intercepts/index.js';
 import type { EngineCall } from '../proxy/engineProxy.js';
 import type { CompiledRoute } from './compile.js';
@@ -12,6 +18,8 @@ export interface RouteDeps {
   engineProxy: RequestHandler;
   directory: UserDirectory;
   bodyLimit: string;
+  settings: PolicySettings;
+  log: Logger;
 }
 
 const rawQueryOf = (req: Request) => {
@@ -19,31 +27,66 @@ const rawQueryOf = (req: Request) => {
   return at === -1 ? '' : req.originalUrl.slice(at + 1);
 };
 
-/** One express route per entry of the route map, all ending in the same engine proxy. */
+/**
+ * One express route per entry of the route map, all ending in the same engine proxy:
+ * allow rule → body → intercept (validate, type, stamp) → policy → engine.
+ */
 export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): Router {
   const router = express.Router({ caseSensitive: true });
   const parseJson = express.json({ limit: deps.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] });
+  const { log } = deps;
 
   for (const route of routes) {
     const intercept = route.intercept ? intercepts[route.intercept] : undefined;
-    const nameRoute: RequestHandler = (_req, res, next) => {
+    const policy = route.policy ? policies[route.policy as PolicyName] : undefined;
+    const decided = (principal: Principal, outcome: 'allow' | 'deny', reason?: string) =>
+      log.debug('authorization', { userId: principal.id, route: route.id, policy: route.policy ?? (route.allow ? 'allow' : 'signed-in'), outcome, reason });
+
+    const checkAllow: RequestHandler = (_req, res, next) => {
       res.locals.routeId = route.id;
+      const principal = res.locals.principal as Principal;
+      if (!isAllowed(principal, route.allow)) {
+        decided(principal, 'deny', 'allow rule');
+        throw forbidden(`you may not call ${route.id}`);
+      }
       next();
     };
+
     const planEngineCall: RequestHandler = async (req: Request, res: Response, next) => {
-      const call: EngineCall = {
-        path: enginePathFor(deps.connection.basePath, route.engine, req.params as Record<string, string>) + engineQueryFor(rawQueryOf(req), route.fixedQuery),
+      const principal = res.locals.principal as Principal;
+      const rawQuery = rawQueryOf(req);
+      let call: EngineCall = {
+        path: enginePathFor(deps.connection.basePath, route.engine, req.params as Record<string, string>) + engineQueryFor(rawQuery, route.fixedQuery),
       };
       if (intercept) {
-        const principal = res.locals.principal as Principal;
         const body = await intercept.engineBody(req.body, () => deps.directory.complete(principal));
-        call.body = JSON.stringify(body);
-        call.successStatus = intercept.successStatus;
+        call = { ...call, body: JSON.stringify(body), successStatus: intercept.successStatus };
       }
+      if (policy) {
+        const context: PolicyContext = {
+          principal,
+          params: req.params as Record<string, string>,
+          rawQuery,
+          body: req.body,
+          engine: createEngineQueries(deps.connection, String(res.locals.requestId)),
+          basePath: deps.connection.basePath,
+          call,
+        };
+        try {
+          await policy.apply(context, deps.settings);
+        } catch (error) {
+          if (error instanceof ProxyError && (error.status === 403 || error.status === 404)) decided(principal, 'deny', error.detail);
+          throw error;
+        }
+        call = context.call;
+      }
+      if (route.policy || route.allow) decided(principal, 'allow');
       res.locals.engineCall = call;
       next();
     };
-    const handlers = intercept ? [nameRoute, parseJson, planEngineCall, deps.engineProxy] : [nameRoute, planEngineCall, deps.engineProxy];
+
+    const readsBody = intercept !== undefined || policy?.readsBody === true;
+    const handlers = readsBody ? [checkAllow, parseJson, planEngineCall, deps.engineProxy] : [checkAllow, planEngineCall, deps.engineProxy];
     router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](route.path, ...handlers);
   }
   return router;

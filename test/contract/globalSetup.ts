@@ -1,4 +1,7 @@
-import { freePort, startEngine } from '../../scripts/engine.js';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+type EngineModule = typeof import('../../scripts/engine.js');
 
 /**
  * Starts the real Camunda engine once for the whole contract suite, unless ENGINE_TEST_URL
@@ -6,6 +9,9 @@ import { freePort, startEngine } from '../../scripts/engine.js';
  */
 export default async function globalSetup(): Promise<void> {
   if (process.env.ENGINE_TEST_URL) return;
+  // Jest resolves globalSetup's imports with Node's own loader (no moduleNameMapper), and Node 24
+  // runs the .ts launcher directly by stripping its types.
+  const { freePort, startEngine } = (await import(pathToFileURL(resolve('scripts/engine.ts')).href)) as EngineModule;
   const port = await freePort();
   const engine = await startEngine({ port });
   process.env.ENGINE_TEST_URL = engine.url;

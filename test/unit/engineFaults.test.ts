@@ -26,8 +26,8 @@ describe('engine answers become the error envelope', () => {
     [500, { type: 'ProcessEngineException', message: 'boom' }, 502, 'engine_error', /boom/],
     [503, 'Service Unavailable', 502, 'engine_error', /Service Unavailable/],
   ])('engine %i %j → %i %s', async (engineStatus, engineBody, status, error, detail) => {
-    h.engine.answer('GET', '/engine-rest/task/t-1', { status: engineStatus, body: engineBody });
-    const res = await request(h.app).get('/api/tasks/t-1').set('Authorization', h.bearer());
+    h.engine.answer('GET', '/engine-rest/process-definition/key/order', { status: engineStatus, body: engineBody });
+    const res = await request(h.app).get('/api/processes/order').set('Authorization', h.bearer());
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toEqual(envelope(error, detail));
@@ -35,24 +35,24 @@ describe('engine answers become the error envelope', () => {
   });
 
   it('turns an engine 401 (wrong service credentials) into 502 without a browser login prompt', async () => {
-    h.engine.answer('GET', '/engine-rest/task/t-1', { status: 401, body: '', headers: { 'WWW-Authenticate': 'Basic realm="default"' } });
-    const res = await request(h.app).get('/api/tasks/t-1').set('Authorization', h.bearer());
+    h.engine.answer('GET', '/engine-rest/process-definition/key/order', { status: 401, body: '', headers: { 'WWW-Authenticate': 'Basic realm="default"' } });
+    const res = await request(h.app).get('/api/processes/order').set('Authorization', h.bearer());
     expect(res.status).toBe(502);
     expect(res.body).toEqual(envelope('engine_unavailable', /service credentials/));
     expect(res.headers['www-authenticate']).toBeUndefined();
   });
 
   it('does not follow or pass on an engine redirect', async () => {
-    h.engine.answer('GET', '/engine-rest/task/t-1', { status: 302, body: '', headers: { Location: 'http://engine.internal:8080/login' } });
-    const res = await request(h.app).get('/api/tasks/t-1').set('Authorization', h.bearer());
+    h.engine.answer('GET', '/engine-rest/process-definition/key/order', { status: 302, body: '', headers: { Location: 'http://engine.internal:8080/login' } });
+    const res = await request(h.app).get('/api/processes/order').set('Authorization', h.bearer());
     expect(res.status).toBe(502);
     expect(res.headers.location).toBeUndefined();
     expect(res.text).not.toContain('engine.internal');
   });
 
   it('keeps the request id of the failed call in the envelope and the header', async () => {
-    h.engine.answer('GET', '/engine-rest/task/t-1', { status: 404, body: { type: 'InvalidRequestException', message: 'No matching task with id t-1' } });
-    const res = await request(h.app).get('/api/tasks/t-1').set('Authorization', h.bearer()).set('X-Request-Id', 'trace-42');
+    h.engine.answer('GET', '/engine-rest/process-definition/key/order', { status: 404, body: { type: 'InvalidRequestException', message: 'No matching task with id t-1' } });
+    const res = await request(h.app).get('/api/processes/order').set('Authorization', h.bearer()).set('X-Request-Id', 'trace-42');
     expect(res.body.requestId).toBe('trace-42');
     expect(res.headers['x-request-id']).toBe('trace-42');
   });

@@ -9,6 +9,11 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => h.engine.reset());
 
+/** The task the completion tests act on is assigned to the caller, so the policy lets it through. */
+function assignTaskTo(user: { id: string }): void {
+  h.engine.answer('GET', '/engine-rest/task/t-1', { status: 200, body: { id: 't-1', assignee: user.id, processInstanceId: 'p-1' } });
+}
+
 const start = (body: unknown, user = testUsers.alice) =>
   request(h.app).post('/api/processes/order/start').set('Authorization', h.bearer(user)).send(body as object);
 const complete = (body: unknown, user = testUsers.alice) =>
@@ -95,6 +100,7 @@ describe('starting a process', () => {
 
 describe('completing a task', () => {
   it('sends typed variables and stamps who completed it, answering 204', async () => {
+    assignTaskTo(testUsers.bob);
     const res = await complete({ variables: { approved: true, comments: 'Looks good' } }, testUsers.bob);
     expect(res.status).toBe(204);
     expect(h.engine.lastRequest()!.json).toEqual({
@@ -109,6 +115,7 @@ describe('completing a task', () => {
   });
 
   it('answers 200 with the variables when withVariablesInReturn is set', async () => {
+    assignTaskTo(testUsers.alice);
     const res = await complete({ variables: { approved: true }, withVariablesInReturn: true });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ approved: { value: true, type: 'Boolean' } });
@@ -116,6 +123,7 @@ describe('completing a task', () => {
   });
 
   it.each(['completedBy', 'completedByEmail', 'completedByName', 'initiator'])('rejects a client-sent reserved name %s', async (name) => {
+    assignTaskTo(testUsers.alice);
     const res = await complete({ variables: { [name]: 'x' } });
     expect(res.status).toBe(400);
     expect(res.body.detail).toContain(`'${name}'`);
@@ -123,6 +131,7 @@ describe('completing a task', () => {
   });
 
   it('does not take a businessKey', async () => {
+    assignTaskTo(testUsers.alice);
     const res = await complete({ businessKey: 'x' });
     expect(res.status).toBe(400);
     expect(h.engine.requests).toHaveLength(0);

@@ -4,6 +4,9 @@ import request from 'supertest';
 import { testUsers } from '../support/clerkTokens.js';
 import { startProxyHarness, type ProxyHarness } from '../support/proxyHarness.js';
 
+// An administrator: these tests are about transport, and policies add their own engine calls
+// for other users (see authorization.test.ts).
+const admin = testUsers.admin;
 let h: ProxyHarness;
 beforeAll(async () => {
   h = await startProxyHarness();
@@ -44,7 +47,7 @@ describe('what the engine receives', () => {
   });
 
   it('gets the client\'s query untouched on a route without fixed params', async () => {
-    await request(h.app).get('/api/instances?processDefinitionKey=order&businessKey=a%20b%2Bc').set('Authorization', h.bearer()).expect(200);
+    await request(h.app).get('/api/instances?processDefinitionKey=order&businessKey=a%20b%2Bc').set('Authorization', h.bearer(admin)).expect(200);
     expect(h.engine.lastRequest()!.url).toBe('/engine-rest/process-instance?processDefinitionKey=order&businessKey=a%20b%2Bc');
   });
 
@@ -57,7 +60,7 @@ describe('what the engine receives', () => {
     ['GET', '/api/tasks/t-1', '/engine-rest/task/t-1'],
     ['GET', '/api/tasks/t-1/form', '/engine-rest/task/t-1/form-variables?deserializeValues=false'],
   ])('%s %s reaches %s', async (method, path, enginePath) => {
-    await request(h.app)[method.toLowerCase() as 'get'](path).set('Authorization', h.bearer()).expect(200);
+    await request(h.app)[method.toLowerCase() as 'get'](path).set('Authorization', h.bearer(admin)).expect(200);
     expect(h.engine.lastRequest()!.url).toBe(enginePath);
   });
 
@@ -77,7 +80,7 @@ describe('what the client receives', () => {
       body: { id: 't-1' },
       headers: { 'WWW-Authenticate': 'Basic realm="default"', 'X-Engine-Internal': 'yes', Server: 'Tomcat' },
     });
-    const res = await request(h.app).get('/api/tasks/t-1').set('Authorization', h.bearer()).expect(200);
+    const res = await request(h.app).get('/api/tasks/t-1').set('Authorization', h.bearer(admin)).expect(200);
     expect(res.body).toEqual({ id: 't-1' });
     expect(res.headers['content-type']).toBe('application/json');
     expect(res.headers['set-cookie']).toBeUndefined();
@@ -147,7 +150,7 @@ describe('the proxy on the hot path', () => {
     const other = await startProxyHarness({ ENGINE_URL: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/engine-rest` });
     try {
       const body = '{ "b":1,   "a": [1,2] }';
-      await request(other.app).get('/api/tasks').set('Authorization', other.bearer()).set('Content-Type', 'application/json').send(body).expect(200);
+      await request(other.app).get('/api/tasks').set('Authorization', other.bearer(admin)).set('Content-Type', 'application/json').send(body).expect(200);
       expect(received).toBe(body);
     } finally {
       await other.close();

@@ -1,0 +1,73 @@
+import type { Principal } from '../auth/principal.js';
+import { callEngine, type EngineConnection } from '../camunda/engineConnection.js';
+import { normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
+import { engineFailure } from '../proxy/engineProxy.js';
+
+/** The proxy's own questions to the engine, asked before it lets a user act. */
+export interface EngineQueries {
+  task(taskId: string): Promise<EngineTask | undefined>;
+  candidateLinks(taskId: string): Promise<IdentityLink[]>;
+  countTasks(filter: Record<string, unknown>): Promise<number>;
+  countInstances(filter: Record<string, unknown>): Promise<number>;
+  claim(taskId: string, userId: string): Promise<void>;
+}
+
+export interface EngineTask {
+  id: string;
+  assignee: string | null;
+  processInstanceId: string | null;
+}
+
+export interface IdentityLink {
+  userId: string | null;
+  groupId: string | null;
+  type: string;
+}
+
+/**
+ * "Assigned to me, or I am a candidate (as a user or through a group)". GET /task cannot say
+ * this: candidateUser together with candidateGroups is a 500 there, so it is an `orQueries` entry
+ * for POST /task. Candidate criteria leave out tasks already assigned to someone else.
+ */
+export function mineOrCandidate(principal: Principal): Record<string, unknown> {
+  return {
+    assignee: principal.id,
+    candidateUser: principal.id,
+    ...(principal.groups.length > 0 && { candidateGroups: [...principal.groups] }),
+  };
+}
+
+export function createEngineQueries(connection: EngineConnection, requestId: string): EngineQueries {
+  async function ask<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json?: T }> {
+    let answer;
+    try {
+      answer = await callEngine(connection, method, path, { body, requestId });
+    } catch (error) {
+      throw engineFailure(error);
+    }
+    if (answer.status >= 400 && answer.status !== 404) throw normaliseEngineError(answer.status, parseEngineError(answer.body));
+    return { status: answer.status, json: answer.body ? (JSON.parse(answer.body) as T) : undefined };
+  }
+  const segment = encodeURIComponent;
+
+  return {
+    async task(taskId) {
+      const { status, json } = await ask<EngineTask>('GET', `/task/${segment(taskId)}`);
+      return status === 404 ? undefined : json;
+    },
+    async candidateLinks(taskId) {
+      const { json } = await ask<IdentityLink[]>('GET', `/task/${segment(taskId)}/identity-links?type=candidate`);
+      return json ?? [];
+    },
+    async countTasks(filter) {
+      return (await ask<{ count: number }>('POST', '/task/count', filter)).json?.count ?? 0;
+    },
+    async countInstances(filter) {
+      return (await ask<{ count: number }>('POST', '/process-instance/count', filter)).json?.count ?? 0;
+    },
+    async claim(taskId, userId) {
+      const { status, json } = await ask<unknown>('POST', `/task/${segment(taskId)}/claim`, { userId });
+      if (status === 404) throw normaliseEngineError(404, (json ?? {}) as object);
+    },
+  };
+}

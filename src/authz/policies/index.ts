@@ -1,0 +1,15 @@
+import type { Policy } from '../policy.js';
+import { instance } from './instance.js';
+import { instanceList } from './instanceList.js';
+import { processStart } from './processStart.js';
+import { task } from './task.js';
+import { taskClaim } from './taskClaim.js';
+import { taskComplete } from './taskComplete.js';
+import { taskList } from './taskList.js';
+import { taskUnclaim } from './taskUnclaim.js';
+
+/** The names routes.config.json may use in `policy`. */
+export const policies = Object.freeze({ task, taskComplete, taskClaim, taskUnclaim, taskList, instance, instanceList, processStart } satisfies Record<string, Policy>);
+
+export type PolicyName = keyof typeof policies;
+export const policyNames = Object.keys(policies) as PolicyName[];

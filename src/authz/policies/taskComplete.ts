@@ -1,0 +1,15 @@
+import type { Policy } from '../policy.js';
+import { taskAccessFor } from './taskAccess.js';
+
+/**
+ * Complete a task: the assignee, or a candidate of an unassigned task, who then claims it first,
+ * so the engine records who held it. (The engine itself would let anyone complete anything: every
+ * call reaches it as the service user.)
+ */
+export const taskComplete: Policy = {
+  name: 'taskComplete',
+  async apply({ engine, principal, params }) {
+    const { task } = await taskAccessFor(engine, principal, params.id!);
+    if (!task.assignee) await engine.claim(task.id, principal.id);
+  },
+};

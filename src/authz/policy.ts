@@ -1,0 +1,34 @@
+import type { Principal } from '../auth/principal.js';
+import type { EngineCall } from '../proxy/engineProxy.js';
+import type { AllowRule } from './allow.js';
+import type { EngineQueries } from './engineQueries.js';
+
+export interface PolicyContext {
+  readonly principal: Principal;
+  readonly params: Readonly<Record<string, string>>;
+  readonly rawQuery: string;
+  /** The parsed JSON body, for policies that read one. */
+  readonly body: unknown;
+  readonly engine: EngineQueries;
+  /** ENGINE_URL's path, e.g. /engine-rest */
+  readonly basePath: string;
+  /** The call the route would make; a policy may narrow or replace it. */
+  call: EngineCall;
+}
+
+/** What the route map may say besides routes, for policies that need it. */
+export interface PolicySettings {
+  /** Per process key: who may start it. Keys not listed are open to every signed-in user. */
+  readonly processes: Readonly<Record<string, { readonly start?: AllowRule }>>;
+}
+
+/**
+ * A named resource rule, referred to by `policy` in routes.config.json. It throws ProxyError
+ * (403, or 404 when even the existence of the resource must not be revealed) or lets the call go.
+ */
+export interface Policy {
+  readonly name: string;
+  /** Needs the JSON body parsed (e.g. claim reads `userId`). */
+  readonly readsBody?: boolean;
+  apply(context: PolicyContext, settings: PolicySettings): Promise<void>;
+}
