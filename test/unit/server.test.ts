@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/engine.js';
@@ -29,6 +29,15 @@ const healthOf = (port: number) => waitFor(async () => ((await fetch(`http://127
 describe('start-up', () => {
   it('builds to dist/server.js, which `npm start` runs', () => {
     expect(existsSync('dist/server.js')).toBe(true);
+  });
+
+  it('contains no token-signing code: the server can verify tokens, never mint them', () => {
+    const files = readdirSync('dist', { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+    expect(files).toContain('server.js');
+    for (const file of files) {
+      const code = readFileSync(join('dist', file), 'utf8');
+      expect({ file, signing: /\bcrypto\.sign\b|\bcreateSign\b|\bsign\(|privateKey|createPrivateKey|generateKeyPair/.exec(code)?.[0] }).toEqual({ file, signing: undefined });
+    }
   });
 
   it('`npm start` serves on PORT and answers on 127.0.0.1 with HOST left at its default', async () => {
