@@ -42,8 +42,9 @@ async function expectRoute(res: request.Response, routeId: string | null): Promi
   expect((await h.servedBy(res)).route).toBe(routeId);
 }
 
-const get = (path: string) => request(h.app).get(path).set('Authorization', h.bearer());
-const post = (path: string) => request(h.app).post(path).set('Authorization', h.bearer());
+const get = (path: string, user = testUsers.alice) => request(h.app).get(path).set('Authorization', h.bearer(user));
+const post = (path: string, user = testUsers.alice) => request(h.app).post(path).set('Authorization', h.bearer(user));
+const { alice, manager, admin } = testUsers;
 
 describe('processes.list GET /api/processes', () => {
   it('lists the deployed definitions, latest versions only', async () => {
@@ -150,9 +151,15 @@ describe('instances.list GET /api/instances', () => {
     await expectRoute(res, 'instances.list');
   });
 
-  it('a query the engine refuses is 400', async () => {
-    const res = await get('/api/instances?sortBy=nope&sortOrder=asc');
-    expect(expectEnvelope(res, 400, 'invalid_request').detail).toContain("'sortBy'");
+  it('a filter the proxy cannot apply to a user\'s list is 400', async () => {
+    const res = await get('/api/instances?variables=foo_eq_bar');
+    expect(expectEnvelope(res, 400, 'invalid_request').detail).toBe("query parameter 'variables' is not supported on this list");
+    await expectRoute(res, 'instances.list');
+  });
+
+  it('a query the engine refuses is 400 with its message (admin: the GET passes through)', async () => {
+    const res = await get('/api/instances?sortBy=nope&sortOrder=asc', admin);
+    expect(expectEnvelope(res, 400, 'invalid_request').detail).toBe("Cannot set query parameter 'sortBy' to value 'nope'");
     await expectRoute(res, 'instances.list');
   });
 });
@@ -166,9 +173,13 @@ describe('instances.get GET /api/instances/:id', () => {
   });
 
   it('an unknown id is 404', async () => {
-    const res = await get(`/api/instances/${randomUUID()}`);
-    expect(expectEnvelope(res, 404, 'not_found').detail).toMatch(/^Process instance with id \S+ does not exist$/);
+    const id = randomUUID();
+    const res = await get(`/api/instances/${id}`);
+    expect(expectEnvelope(res, 404, 'not_found').detail).toBe(`process instance ${id} not found`);
     await expectRoute(res, 'instances.get');
+    // An administrator skips the instance policy: the engine's own 404 comes through.
+    const asAdmin = await get(`/api/instances/${id}`, admin);
+    expect(expectEnvelope(asAdmin, 404, 'not_found').detail).toBe(`Process instance with id ${id} does not exist`);
   });
 });
 
@@ -180,10 +191,14 @@ describe('instances.variables GET /api/instances/:id/variables', () => {
     await expectRoute(res, 'instances.variables');
   });
 
-  it('an unknown id is 404 (the engine says 500 NullValueException)', async () => {
-    const res = await get(`/api/instances/${randomUUID()}/variables`);
-    expect(expectEnvelope(res, 404, 'not_found').detail).toMatch(/^execution \S+ doesn't exist: execution is null$/);
+  it('an unknown id is 404 (for an administrator, from the engine\'s 500 NullValueException)', async () => {
+    const id = randomUUID();
+    const res = await get(`/api/instances/${id}/variables`);
+    expect(expectEnvelope(res, 404, 'not_found').detail).toBe(`process instance ${id} not found`);
     await expectRoute(res, 'instances.variables');
+    const asAdmin = await get(`/api/instances/${id}/variables`, admin);
+    expect(expectEnvelope(asAdmin, 404, 'not_found').detail).toBe(`execution ${id} doesn't exist: execution is null`);
+    expect((await h.servedBy(asAdmin)).engineStatus).toBe(500);
   });
 });
 
@@ -195,10 +210,19 @@ describe('tasks.list GET /api/tasks', () => {
     await expectRoute(res, 'tasks.list');
   });
 
-  it('a query the engine refuses is 400', async () => {
+  it('a query the engine refuses is 400 with its message', async () => {
+    // A user's list becomes POST /task (the proxy adds "mine or candidate"): Jackson's message.
     const res = await get('/api/tasks?created=notadate');
-    expect(expectEnvelope(res, 400, 'invalid_request').detail).toContain("Cannot set query parameter 'created' to value 'notadate'");
+    expect(expectEnvelope(res, 400, 'invalid_request').detail).toContain('Cannot deserialize value of type `java.util.Date` from String "notadate"');
     await expectRoute(res, 'tasks.list');
+    // An administrator's GET passes through: engine-rest's query-parameter message.
+    const asAdmin = await get('/api/tasks?created=notadate', admin);
+    expect(expectEnvelope(asAdmin, 400, 'invalid_request').detail).toContain("Cannot set query parameter 'created' to value 'notadate'");
+  });
+
+  it('a filter the proxy cannot apply to a user\'s list is 400', async () => {
+    const res = await get('/api/tasks?taskVariables=approved_eq_true');
+    expect(expectEnvelope(res, 400, 'invalid_request').detail).toBe("query parameter 'taskVariables' is not supported on this list");
   });
 });
 
@@ -211,8 +235,9 @@ describe('tasks.get GET /api/tasks/:id', () => {
   });
 
   it('an unknown id is 404', async () => {
-    const res = await get(`/api/tasks/${randomUUID()}`);
-    expect(expectEnvelope(res, 404, 'not_found').detail).toMatch(/^No matching task with id /);
+    const id = randomUUID();
+    const res = await get(`/api/tasks/${id}`);
+    expect(expectEnvelope(res, 404, 'not_found').detail).toBe(`task ${id} not found`);
     await expectRoute(res, 'tasks.get');
   });
 });
@@ -225,9 +250,10 @@ describe('tasks.form GET /api/tasks/:id/form', () => {
     await expectRoute(res, 'tasks.form');
   });
 
-  it('an unknown id is 404 (the engine says 400 BadUserRequestException)', async () => {
-    const res = await get(`/api/tasks/${randomUUID()}/form`);
-    expect(expectEnvelope(res, 404, 'not_found').detail).toMatch(/^Cannot find task with id/);
+  it('an unknown id is 404', async () => {
+    const id = randomUUID();
+    const res = await get(`/api/tasks/${id}/form`);
+    expect(expectEnvelope(res, 404, 'not_found').detail).toBe(`task ${id} not found`);
     await expectRoute(res, 'tasks.form');
   });
 });
@@ -245,9 +271,10 @@ describe('task.complete POST /api/tasks/:id/complete', () => {
     expect(await tasksOfInstance(started.body.id)).toEqual([]);
   });
 
-  it('an unknown id is 404 (the engine says 500 RestException)', async () => {
-    const res = await post(`/api/tasks/${randomUUID()}/complete`).send({ variables: {} });
-    expect(expectEnvelope(res, 404, 'not_found').detail).toMatch(/^Cannot complete task \S+: Cannot find task with id/);
+  it('an unknown id is 404', async () => {
+    const id = randomUUID();
+    const res = await post(`/api/tasks/${id}/complete`).send({ variables: {} });
+    expect(expectEnvelope(res, 404, 'not_found').detail).toBe(`task ${id} not found`);
     await expectRoute(res, 'task.complete');
   });
 
@@ -260,6 +287,71 @@ describe('task.complete POST /api/tasks/:id/complete', () => {
     expect(expectEnvelope(variablesNotObject, 400, 'invalid_request').detail).toContain("'variables'");
 
     expect((await tasksOfInstance(instanceId)).map((t) => t.id)).toEqual([reviewTaskId]);
+  });
+});
+
+describe('task.claim and task.unclaim POST /api/tasks/:id/claim, /unclaim', () => {
+  // approveOrder: unassigned, candidate group managers.
+  let approveTaskId: string;
+  let approveInstanceId: string;
+  beforeAll(async () => {
+    const started = await post('/api/processes/order/start').send({ businessKey: uniqueKey('routes-claim'), variables: { amount: 5 } });
+    expect(started.status).toBe(201);
+    approveInstanceId = started.body.id;
+    const [review] = await tasksOfInstance(approveInstanceId);
+    expect((await post(`/api/tasks/${review!.id}/complete`).send({ variables: { approved: true } })).status).toBe(204);
+    const [approve] = await tasksOfInstance(approveInstanceId);
+    expect(approve).toMatchObject({ taskDefinitionKey: 'approveOrder', assignee: null });
+    approveTaskId = approve!.id;
+  });
+  const assigneeNow = async () => (await tasksOfInstance(approveInstanceId))[0]!.assignee;
+
+  it('a candidate claims it for themselves: 204, the engine has them as assignee', async () => {
+    const res = await post(`/api/tasks/${approveTaskId}/claim`, manager).send({});
+    expect(res.status).toBe(204);
+    await expectRoute(res, 'task.claim');
+    expect(await assigneeNow()).toBe(manager.id);
+  });
+
+  it('an administrator claiming a task someone holds: 409 with the engine message (TaskAlreadyClaimedException)', async () => {
+    const res = await post(`/api/tasks/${approveTaskId}/claim`, admin);
+    expect(expectEnvelope(res, 409, 'conflict').detail).toBe(`Task '${approveTaskId}' is already claimed by someone else.`);
+    await expectRoute(res, 'task.claim');
+    expect(await assigneeNow()).toBe(manager.id);
+  });
+
+  it('the assignee unclaims it: 204, unassigned again', async () => {
+    const res = await post(`/api/tasks/${approveTaskId}/unclaim`, manager);
+    expect(res.status).toBe(204);
+    await expectRoute(res, 'task.unclaim');
+    expect(await assigneeNow()).toBeNull();
+  });
+
+  it('unclaiming a task that is not yours is 403', async () => {
+    const res = await post(`/api/tasks/${approveTaskId}/unclaim`, manager);
+    expectEnvelope(res, 403, 'forbidden');
+    await expectRoute(res, 'task.unclaim');
+  });
+
+  it('claiming for someone else is 403, and nothing changes', async () => {
+    const res = await post(`/api/tasks/${approveTaskId}/claim`, manager).send({ userId: alice.id });
+    expect(expectEnvelope(res, 403, 'forbidden').detail).toBe('a task can only be claimed for yourself');
+    expect(await assigneeNow()).toBeNull();
+  });
+
+  it('unknown ids are 404', async () => {
+    const id = randomUUID();
+    const claim = await post(`/api/tasks/${id}/claim`, manager);
+    expect(expectEnvelope(claim, 404, 'not_found').detail).toBe(`task ${id} not found`);
+    await expectRoute(claim, 'task.claim');
+    const unclaim = await post(`/api/tasks/${id}/unclaim`, manager);
+    expect(expectEnvelope(unclaim, 404, 'not_found').detail).toBe(`task ${id} not found`);
+    await expectRoute(unclaim, 'task.unclaim');
+  });
+
+  it('a body that is not JSON is 400', async () => {
+    const res = await post(`/api/tasks/${approveTaskId}/claim`, manager).set('Content-Type', 'application/json').send('{"userId":');
+    expect(expectEnvelope(res, 400, 'invalid_request').detail).toBe('request body is not valid JSON');
   });
 });
 
