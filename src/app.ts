@@ -10,8 +10,9 @@ import type { ProxyConfig } from './config/env.js';
 import type { RouteMap } from './config/routeMap.js';
 import { accessLog } from './http/accessLog.js';
 import { renderErrors, unknownRoute } from './http/errors.js';
-import { health } from './http/health.js';
+import { health, readiness } from './http/health.js';
 import { createLogger, type Logger, type LogSink } from './http/log.js';
+import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from './http/metrics.js';
 import { assignRequestId } from './http/requestId.js';
 import { createEngineProxy } from './proxy/engineProxy.js';
 import { compileRoutes } from './routes/compile.js';
@@ -22,11 +23,15 @@ export interface AppDeps {
   directory?: UserDirectory;
   log?: Logger;
   accessLogSink?: LogSink;
+  metrics?: ProxyMetrics;
+  /** How /metrics gathers its text; a cluster worker asks the primary for every worker's. */
+  collectMetrics?: () => Promise<string>;
 }
 
 export interface ProxyApp {
   app: Express;
   connection: EngineConnection;
+  metrics: ProxyMetrics;
   log: Logger;
   /** Releases the keep-alive sockets to the engine. */
   close(): void;
@@ -48,13 +53,15 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   const connection = createEngineConnection(config.engine);
   const authenticator = deps.authenticator ?? defaultAuthenticator(config, log);
   const directory = deps.directory ?? defaultDirectory(config, log);
-  const engineProxy = createEngineProxy(connection, log);
+  const metrics = deps.metrics ?? createMetrics();
+  const engineProxy = createEngineProxy(connection, log, metrics);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
 
   app.use(assignRequestId);
+  app.use(measureRequests(metrics));
   if (config.logLevel !== 'silent') app.use(accessLog(deps.accessLogSink ?? process.stdout));
   app.use(helmet());
   app.use(
@@ -68,8 +75,10 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   );
 
   app.get('/health', health(connection));
+  app.get('/ready', readiness(connection));
+  app.get('/metrics', serveMetrics(metrics, config.metricsToken, deps.collectMetrics));
 
-  app.use(requireSession(authenticator));
+  app.use(requireSession(authenticator, (reason) => metrics.authFailures.inc({ reason })));
   app.get('/api/user', async (_req, res) => {
     const principal = await directory.complete(res.locals.principal as Principal);
     res.locals.routeId = 'user.get';
@@ -81,5 +90,5 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.use(unknownRoute);
   app.use(renderErrors(log));
 
-  return { app, connection, log, close: () => connection.agent.destroy() };
+  return { app, connection, metrics, log, close: () => connection.agent.destroy() };
 }

@@ -126,9 +126,14 @@ export function createClerkAuthenticator(config: ClerkConfig, deps: ClerkAuthent
 }
 
 /** Every route behind this middleware needs a verified Clerk session. */
-export function requireSession(authenticator: Authenticator): RequestHandler {
+export function requireSession(authenticator: Authenticator, onFailure?: (reason: string) => void): RequestHandler {
   return async (req, res, next) => {
-    res.locals.principal = await authenticator.authenticate(req.headers.authorization);
+    try {
+      res.locals.principal = await authenticator.authenticate(req.headers.authorization);
+    } catch (error) {
+      if (error instanceof AuthenticationFailed) onFailure?.(error.reason);
+      throw error;
+    }
     next();
   };
 }

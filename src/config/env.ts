@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { bool, cleanEnv, makeValidator, num, port, str, EnvError, EnvMissingError } from 'envalid';
 import { buildPublishableKey, parsePublishableKey } from '@clerk/shared/keys';
 
@@ -45,6 +46,10 @@ export interface ProxyConfig {
   readonly clerk: ClerkConfig;
   readonly access: AccessConfig;
   readonly trustProxy: boolean;
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
+  readonly metricsToken?: string;
+  /** Worker processes (node:cluster); 1 means no cluster. */
+  readonly workers: number;
 }
 
 const commaList = makeValidator<string[]>((input) =>
@@ -63,6 +68,14 @@ const httpUrl = makeValidator<string>((input) => {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new EnvError('must be an http(s) URL');
   return input.replace(/\/+$/, '');
+});
+
+/** A positive integer, or `auto` for one worker per core. */
+const workerCount = makeValidator<number>((input) => {
+  if (input.trim() === 'auto') return availableParallelism();
+  const count = Number(input);
+  if (!Number.isInteger(count) || count < 1) throw new EnvError('must be a positive integer or auto');
+  return count;
 });
 
 const byteSize = makeValidator<string>((input) => {
@@ -137,11 +150,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       CLERK_AUDIENCE: commaList({ default: [] }),
       ADMIN_ROLES: commaList({ default: ['org:admin'] }),
       GROUPS_CLAIM: str({ default: undefined }),
+      METRICS_TOKEN: str({ default: undefined }),
+      WEB_CONCURRENCY: workerCount({ default: 1 }),
     },
     { reporter: throwingReporter },
   );
 
-  if (!(env.ENGINE_TIMEOUT > 0)) throw new ConfigError('ENGINE_TIMEOUT must be a positive number of seconds');
+  const timeoutMs = Math.round(env.ENGINE_TIMEOUT * 1000);
+  // Node treats a 0 ms socket timeout as "none" and throws for anything above 2^31-1 ms.
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 1 || timeoutMs > 2 ** 31 - 1) {
+    throw new ConfigError('ENGINE_TIMEOUT must be a number of seconds between 0.001 and 2147483');
+  }
   if (!(env.ENGINE_MAX_SOCKETS >= 1)) throw new ConfigError('ENGINE_MAX_SOCKETS must be at least 1');
   const secretKey = env.CLERK_SECRET_KEY || undefined;
   if (!env.CLERK_JWT_KEY && !env.CLERK_JWKS_URL && !secretKey) {
@@ -155,7 +174,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       url: env.ENGINE_URL,
       user: env.ENGINE_USER,
       password: env.ENGINE_PASS,
-      timeoutMs: Math.round(env.ENGINE_TIMEOUT * 1000),
+      timeoutMs,
       maxSockets: env.ENGINE_MAX_SOCKETS,
     }),
     corsOrigins: Object.freeze(env.CORS_ORIGINS),
@@ -163,6 +182,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
     logLevel: env.LOG_LEVEL as LogLevel,
     bodyLimit: env.BODY_LIMIT,
     trustProxy: env.TRUST_PROXY,
+    metricsToken: env.METRICS_TOKEN || undefined,
+    workers: env.WEB_CONCURRENCY,
     clerk: Object.freeze({
       publishableKey: publishableKeyFor(env.CLERK_PUBLISHABLE_KEY || undefined, env.CLERK_JWKS_URL || undefined),
       secretKey,

@@ -39,7 +39,13 @@ const policyParam: Record<string, string> = {
 const validateRouteMap = new Ajv2020({ allErrors: true, strict: true }).compile(routeMapSchema);
 
 function describe(errors: ErrorObject[] | null | undefined): string {
-  return (errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`).join('; ');
+  return (errors ?? [])
+    .map((error) =>
+      error.keyword === 'additionalProperties'
+        ? `${error.instancePath || '/'} has an unknown field '${(error.params as { additionalProperty: string }).additionalProperty}'`
+        : `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`,
+    )
+    .join('; ');
 }
 
 const paramsOf = (template: string) => new Set([...template.matchAll(/:([A-Za-z][A-Za-z0-9_]*)/g)].map((match) => match[1]!));

@@ -17,6 +17,7 @@ export function accessLog(sink: LogSink): RequestHandler {
         level: 'info',
         msg: 'request',
         requestId: locals.requestId,
+        pid: process.pid,
         method: locals.clientMethod ?? req.method,
         path: ((req as unknown as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0],
         route: locals.routeId ?? null,

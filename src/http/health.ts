@@ -25,8 +25,20 @@ export async function probeEngine(connection: EngineConnection, timeoutMs: numbe
 export function health(connection: EngineConnection): RequestHandler {
   const timeoutMs = Math.min(connection.timeoutMs, 2_000);
   return async (_req, res) => {
+    res.locals.routeId = 'health';
     const engine = await probeEngine(connection, timeoutMs);
     res.setHeader('Cache-Control', 'no-store');
     res.json({ status: engine.reachable ? 'healthy' : 'degraded', timestamp: new Date().toISOString(), engine });
+  };
+}
+
+/** Readiness: 503 while the engine is unreachable, so a load balancer stops sending traffic. */
+export function readiness(connection: EngineConnection): RequestHandler {
+  const timeoutMs = Math.min(connection.timeoutMs, 2_000);
+  return async (_req, res) => {
+    res.locals.routeId = 'ready';
+    const engine = await probeEngine(connection, timeoutMs);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(engine.reachable ? 200 : 503).json({ status: engine.reachable ? 'ready' : 'unavailable', timestamp: new Date().toISOString(), engine });
   };
 }

@@ -5,6 +5,7 @@ import { EngineTimeout, type EngineConnection } from '../camunda/engineConnectio
 import { normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
 import { ProxyError, sendError } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
+import type { ProxyMetrics } from '../http/metrics.js';
 import { headersForClient, scrubRequestToEngine } from './headerHygiene.js';
 
 /**
@@ -62,7 +63,9 @@ export function engineFailure(error: unknown): ProxyError {
  * on the shared keep-alive agent, swaps credentials, and turns engine errors into the envelope.
  * Successful answers stream through untouched.
  */
-export function createEngineProxy(connection: EngineConnection, log: Logger): RequestHandler {
+export function createEngineProxy(connection: EngineConnection, log: Logger, metrics?: ProxyMetrics): RequestHandler {
+  const engineTimer = (res: Response) => (status: string) =>
+    metrics?.engineDuration.observe({ route: String(res.locals.routeId ?? 'unmatched'), status }, (performance.now() - (res.locals.engineStartedAt as number)) / 1000);
   const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
     target: connection.origin,
     agent: connection.agent,
@@ -78,6 +81,7 @@ export function createEngineProxy(connection: EngineConnection, log: Logger): Re
     on: {
       proxyReq(proxyReq, req, res) {
         const call = engineCallOf(res);
+        (res as Response).locals.engineStartedAt = performance.now();
         scrubRequestToEngine(proxyReq);
         proxyReq.setHeader('authorization', connection.authorization);
         proxyReq.setHeader('accept', 'application/json');
@@ -90,6 +94,7 @@ export function createEngineProxy(connection: EngineConnection, log: Logger): Re
         const response = res as Response;
         const status = proxyRes.statusCode ?? 502;
         response.locals.engineStatus = status;
+        engineTimer(response)(String(status));
         if (status < 300) {
           const call = engineCallOf(res);
           response.writeHead(call.successStatus ? call.successStatus(status) : status, headersForClient(proxyRes.headers));
@@ -114,6 +119,7 @@ export function createEngineProxy(connection: EngineConnection, log: Logger): Re
         const response = res as Response;
         log.debug('engine call failed', { requestId: response.locals?.requestId, reason: (error as Error).message });
         if (typeof response.status !== 'function') return;
+        if (response.locals.engineStartedAt !== undefined) engineTimer(response)('error');
         if (response.headersSent) response.destroy();
         else sendError(response, engineFailure(error));
       },

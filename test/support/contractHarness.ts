@@ -95,7 +95,7 @@ export function startContractProxy(env: NodeJS.ProcessEnv = {}): ContractProxy {
   };
 }
 
-export interface EngineAnswer<T = any> {
+export interface EngineAnswer<T = unknown> {
   status: number;
   text: string;
   /** Parsed body, or undefined when empty or not JSON. */
@@ -106,7 +106,7 @@ export interface EngineAnswer<T = any> {
  * Calls the real engine directly (not through the proxy), BasicAuth demo:demo unless `auth` says
  * otherwise; `auth: null` sends no Authorization header at all.
  */
-export async function engineDirect<T = any>(
+export async function engineDirect<T = unknown>(
   method: string,
   path: string,
   body?: unknown,

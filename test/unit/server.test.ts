@@ -114,3 +114,32 @@ describe('the access log', () => {
     }
   });
 });
+
+describe('WEB_CONCURRENCY', () => {
+  it('runs two workers that both serve requests, with metrics gathered from both', async () => {
+    const port = await freePort();
+    const server = startServer({ PORT: String(port), WEB_CONCURRENCY: '2' });
+    try {
+      await healthOf(port);
+      const token = mintSessionToken(key, testUsers.alice);
+      const seen = new Set<number>();
+      for (let i = 0; i < 40 && seen.size < 2; i += 1) {
+        // A new connection each time, so the primary hands it to the next worker.
+        await fetch(`http://127.0.0.1:${port}/api/processes`, { headers: { authorization: `Bearer ${token}`, connection: 'close' } });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        for (const line of server.output().split('\n')) {
+          if (line.includes('"route":"processes.list"')) seen.add((JSON.parse(line) as { pid: number }).pid);
+        }
+      }
+      expect(seen.size).toBe(2);
+      expect(seen.has(server.child.pid!)).toBe(false);
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const served = /proxy_http_request_duration_seconds_count\{route="processes\.list",method="GET",status="200"\} (\d+)/.exec(metrics);
+      expect(Number(served?.[1])).toBeGreaterThanOrEqual(2);
+      process.kill(server.child.pid!, 'SIGTERM');
+      expect(await server.exited).toBe(0);
+    } finally {
+      if (server.child.exitCode === null) process.kill(-server.child.pid!, 'SIGKILL');
+    }
+  });
+});

@@ -22,6 +22,8 @@ describe('toTypedVariables: plain JSON values are typed by their value', () => {
   it.each<[string, unknown, string]>([
     ['a string', 'hello', 'String'],
     ['an empty string', '', 'String'],
+    ['a numeric string (no guessing from text)', '42', 'String'],
+    ['the string "true"', 'true', 'String'],
     ['true', true, 'Boolean'],
     ['false', false, 'Boolean'],
     ['zero', 0, 'Integer'],
@@ -136,6 +138,7 @@ describe('toTypedVariables: explicitly typed {value, type} variables', () => {
     ['String', { value: '123', type: 'String' }],
     ['Long with a number', { value: 5, type: 'Long' }],
     ['Long with a large safe number', { value: 2 ** 53 - 1, type: 'Long' }],
+    ['Long with a string beyond 2^53 (the way to send such a number exactly)', { value: '9007199254740993', type: 'Long' }],
     ['Integer', { value: 7, type: 'Integer' }],
     ['Short', { value: 7, type: 'Short' }],
     ['Double with an integral number', { value: 3, type: 'Double' }],
