@@ -1,0 +1,146 @@
+import { knownTypes } from '../camunda/variables.js';
+import { errorStatuses } from '../http/errors.js';
+import { completeTaskBodySchema, reservedVariableNames, startProcessBodySchema } from '../intercepts/variableBody.js';
+import type { JsonSchema } from './types.js';
+
+export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (type: string): JsonSchema => ({ type: [type, 'null'] });
+const text = { type: 'string' };
+
+const errorCodes = Object.keys(errorStatuses);
+
+/** The intercepts' own body schemas, with what each variable may be spelled out for readers. */
+function withDocumentedVariables<Body extends { properties: { variables: object } }>(body: Body, description: string): JsonSchema {
+  return {
+    ...body,
+    description,
+    properties: {
+      ...body.properties,
+      variables: {
+        ...body.properties.variables,
+        description: `Process variables by name. Reserved for the proxy (400): ${reservedVariableNames.join(', ')}.`,
+        additionalProperties: ref('VariableInput'),
+      },
+    },
+  };
+}
+
+export const schemas: Record<string, JsonSchema> = {
+  ErrorEnvelope: {
+    type: 'object',
+    description: 'Every error the proxy answers. `error` is stable to switch on; `detail` is for humans.',
+    required: ['error', 'detail', 'timestamp', 'requestId'],
+    properties: {
+      error: { enum: errorCodes },
+      detail: text,
+      timestamp: { type: 'string', format: 'date-time' },
+      requestId: { type: 'string', description: 'Also in the X-Request-Id header; quote it when reporting a problem.' },
+    },
+  },
+  TypedVariableInput: {
+    type: 'object',
+    description: 'A variable with an explicit engine type. Dates must be ISO-8601 with a zone; Json/Xml/Object values are stringified.',
+    required: ['type'],
+    additionalProperties: false,
+    properties: {
+      value: {},
+      type: { enum: [...knownTypes] },
+      valueInfo: { type: 'object' },
+    },
+  },
+  VariableInput: {
+    description: 'A plain JSON value, typed by the proxy (string, boolean, Integer/Long/Double, Null, Json), or `{value, type}`.',
+    anyOf: [ref('TypedVariableInput'), { description: 'Any plain JSON value' }],
+  },
+  StartProcessBody: withDocumentedVariables(startProcessBodySchema, 'Starts an instance; the proxy adds initiator, initiatorEmail and initiatorName.'),
+  CompleteTaskBody: withDocumentedVariables(completeTaskBodySchema, 'Completes a task; the proxy adds completedBy, completedByEmail and completedByName.'),
+  ClaimBody: {
+    type: 'object',
+    description: 'Optional. A task is always claimed for the caller.',
+    properties: { userId: { type: 'string', description: "Only the caller's own id; anyone else's is 403." } },
+  },
+  VariableValue: {
+    type: 'object',
+    description: 'A variable as the engine answers it. Json values arrive as their JSON string.',
+    properties: { value: {}, type: text, valueInfo: { type: 'object' } },
+  },
+  VariableMap: { type: 'object', additionalProperties: ref('VariableValue') },
+  ProcessDefinition: {
+    type: 'object',
+    properties: {
+      id: text,
+      key: text,
+      name: nullable('string'),
+      version: { type: 'integer' },
+      category: nullable('string'),
+      description: nullable('string'),
+      resource: nullable('string'),
+      deploymentId: text,
+      diagram: nullable('string'),
+      suspended: { type: 'boolean' },
+      tenantId: nullable('string'),
+      versionTag: nullable('string'),
+      historyTimeToLive: nullable('integer'),
+      startableInTasklist: { type: 'boolean' },
+    },
+  },
+  ProcessInstance: {
+    type: 'object',
+    properties: {
+      id: text,
+      definitionId: text,
+      businessKey: nullable('string'),
+      caseInstanceId: nullable('string'),
+      ended: { type: 'boolean' },
+      suspended: { type: 'boolean' },
+      tenantId: nullable('string'),
+      variables: { ...ref('VariableMap'), description: 'Only with withVariablesInReturn' },
+    },
+  },
+  Task: {
+    type: 'object',
+    properties: {
+      id: text,
+      name: nullable('string'),
+      assignee: nullable('string'),
+      owner: nullable('string'),
+      created: text,
+      due: nullable('string'),
+      followUp: nullable('string'),
+      description: nullable('string'),
+      priority: { type: 'integer' },
+      processDefinitionId: nullable('string'),
+      processInstanceId: nullable('string'),
+      executionId: nullable('string'),
+      taskDefinitionKey: nullable('string'),
+      formKey: nullable('string'),
+      suspended: { type: 'boolean' },
+      tenantId: nullable('string'),
+    },
+  },
+  Principal: {
+    type: 'object',
+    description: 'The caller, from the verified Clerk session.',
+    required: ['id', 'email', 'name', 'orgId', 'orgRole', 'orgPermissions'],
+    properties: {
+      id: { type: 'string', description: 'The session `sub`' },
+      email: { type: 'string', description: 'Empty when the session carries none and no Backend API look-up is configured' },
+      name: text,
+      orgId: nullable('string'),
+      orgRole: { ...nullable('string'), description: 'e.g. org:admin' },
+      orgPermissions: { type: 'array', items: text },
+    },
+  },
+  Health: {
+    type: 'object',
+    required: ['status', 'timestamp', 'engine'],
+    properties: {
+      status: { enum: ['healthy', 'degraded'] },
+      timestamp: { type: 'string', format: 'date-time' },
+      engine: {
+        type: 'object',
+        properties: { reachable: { type: 'boolean' }, version: nullable('string') },
+      },
+    },
+  },
+};
