@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { createClerkAuthenticator, requireSession, type Authenticator } from './auth/clerkSession.js';
 import { createJwksKeyring } from './auth/jwksKeyring.js';
+import { withVerifiedTokenCache } from './auth/verifiedTokenCache.js';
 import type { Principal } from './auth/principal.js';
 import { claimsOnlyDirectory, createClerkUserDirectory, type UserDirectory } from './auth/userDirectory.js';
 import { createEngineConnection, type EngineConnection } from './camunda/engineConnection.js';
@@ -14,6 +15,7 @@ import { health, readiness } from './http/health.js';
 import { createLogger, type Logger, type LogSink } from './http/log.js';
 import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from './http/metrics.js';
 import { assignRequestId } from './http/requestId.js';
+import { createDocsRouter, openApiDocument } from './openapi/index.js';
 import { createEngineProxy } from './proxy/engineProxy.js';
 import { compileRoutes } from './routes/compile.js';
 import { mountRoutes } from './routes/mountRoutes.js';
@@ -39,7 +41,9 @@ export interface ProxyApp {
 
 function defaultAuthenticator(config: ProxyConfig, log: Logger): Authenticator {
   const keyring = config.clerk.jwksUrl ? createJwksKeyring({ jwksUrl: config.clerk.jwksUrl, log }) : undefined;
-  return createClerkAuthenticator(config.clerk, { keyring, log, access: config.access });
+  const clerk = createClerkAuthenticator(config.clerk, { keyring, log, access: config.access });
+  const { enabled, maxEntries, maxTtlMs } = config.authCache;
+  return enabled ? withVerifiedTokenCache(clerk, { maxEntries, maxTtlMs }) : clerk;
 }
 
 function defaultDirectory(config: ProxyConfig, log: Logger): UserDirectory {
@@ -75,6 +79,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   );
 
   app.get('/health', health(connection));
+  app.use(createDocsRouter(openApiDocument(routeMap)));
   app.get('/ready', readiness(connection));
   app.get('/metrics', serveMetrics(metrics, config.metricsToken, deps.collectMetrics));
 

@@ -50,6 +50,7 @@ export interface ProxyConfig {
   readonly metricsToken?: string;
   /** Worker processes (node:cluster); 1 means no cluster. */
   readonly workers: number;
+  readonly authCache: { readonly enabled: boolean; readonly maxEntries: number; readonly maxTtlMs: number };
 }
 
 const commaList = makeValidator<string[]>((input) =>
@@ -116,6 +117,11 @@ function publishableKeyFor(explicit: string | undefined, jwksUrl: string | undef
   throw new ConfigError('CLERK_PUBLISHABLE_KEY is required (Clerk > API keys), unless CLERK_JWKS_URL is set');
 }
 
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer`);
+  return value;
+}
+
 function throwingReporter({ errors }: { errors: Partial<Record<string, Error>> }): void {
   const problems = Object.entries(errors).map(([name, error]) =>
     error instanceof EnvMissingError ? `${name} is required` : `${name} ${error?.message ?? 'is invalid'}`,
@@ -152,6 +158,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       GROUPS_CLAIM: str({ default: undefined }),
       METRICS_TOKEN: str({ default: undefined }),
       WEB_CONCURRENCY: workerCount({ default: 1 }),
+      AUTH_CACHE: str({ choices: ['on', 'off'], default: 'on' }),
+      AUTH_CACHE_MAX_ENTRIES: num({ default: 10_000 }),
+      AUTH_CACHE_MAX_TTL: num({ default: 60, desc: 'seconds' }),
     },
     { reporter: throwingReporter },
   );
@@ -184,6 +193,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
     trustProxy: env.TRUST_PROXY,
     metricsToken: env.METRICS_TOKEN || undefined,
     workers: env.WEB_CONCURRENCY,
+    authCache: Object.freeze({
+      enabled: env.AUTH_CACHE === 'on',
+      maxEntries: positiveInteger('AUTH_CACHE_MAX_ENTRIES', env.AUTH_CACHE_MAX_ENTRIES),
+      maxTtlMs: positiveInteger('AUTH_CACHE_MAX_TTL', env.AUTH_CACHE_MAX_TTL) * 1000,
+    }),
     clerk: Object.freeze({
       publishableKey: publishableKeyFor(env.CLERK_PUBLISHABLE_KEY || undefined, env.CLERK_JWKS_URL || undefined),
       secretKey,

@@ -1,0 +1,24 @@
+import { policies, type PolicyName } from '../authz/policies/index.js';
+import type { InterceptName, RouteDefinition } from '../config/routeMap.js';
+import { ref } from './schemas.js';
+import type { Operation } from './types.js';
+
+type RequestBody = NonNullable<Operation['requestBody']>;
+
+const jsonBody = (required: boolean, schema: Record<string, unknown>): RequestBody => ({ required, content: { 'application/json': { schema } } });
+
+const byIntercept: Readonly<Record<InterceptName, RequestBody>> = {
+  startProcess: jsonBody(true, ref('StartProcessBody')),
+  completeTask: jsonBody(true, ref('CompleteTaskBody')),
+};
+
+/** The bodies the proxy reads itself; any other body is passed to the engine as is. */
+export function requestBodyFor(route: RouteDefinition): RequestBody | undefined {
+  if (route.intercept) return byIntercept[route.intercept];
+  if (route.policy === 'taskClaim') return jsonBody(false, ref('ClaimBody'));
+  if (route.method === 'GET' || route.method === 'DELETE') return undefined;
+  return { ...jsonBody(false, {}), description: 'Passed to the engine as is' };
+}
+
+export const readsBody = (route: RouteDefinition): boolean =>
+  route.intercept !== undefined || (route.policy !== undefined && policies[route.policy as PolicyName]?.readsBody === true);

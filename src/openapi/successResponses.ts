@@ -1,0 +1,44 @@
+import type { InterceptName, RouteDefinition } from '../config/routeMap.js';
+import { engineResource } from './engineTemplate.js';
+import { ref } from './schemas.js';
+import type { JsonSchema, Response } from './types.js';
+
+const json = (description: string, schema: JsonSchema): Response => ({ description, content: { 'application/json': { schema } } });
+const listOf = (name: string): JsonSchema => ({ type: 'array', items: ref(name) });
+const noContent = (description: string): Response => ({ description });
+
+type Responses = Record<string, Response>;
+
+const byIntercept: Readonly<Record<InterceptName, Responses>> = {
+  startProcess: {
+    201: json('Started (the engine says 200; the proxy answers 201). `variables` only with withVariablesInReturn', ref('ProcessInstance')),
+  },
+  completeTask: {
+    200: json('Completed, with the process variables (withVariablesInReturn: true)', ref('VariableMap')),
+    204: noContent('Completed'),
+  },
+};
+
+// Keyed by `METHOD engine-resource`, so a route added by configuration on one of these engine resources is described too.
+const byEngineResource: Readonly<Record<string, Responses>> = {
+  'GET /process-definition': { 200: json('Process definitions', listOf('ProcessDefinition')) },
+  'GET /process-definition/key/:': { 200: json('The latest version of the process definition', ref('ProcessDefinition')) },
+  'GET /process-definition/key/:/form-variables': { 200: json('The start form variables', ref('VariableMap')) },
+  'GET /process-instance': { 200: json('Process instances', listOf('ProcessInstance')) },
+  'GET /process-instance/:': { 200: json('The process instance', ref('ProcessInstance')) },
+  'GET /process-instance/:/variables': { 200: json('The variables, serialized values unparsed', ref('VariableMap')) },
+  'GET /task': { 200: json('Tasks', listOf('Task')) },
+  'GET /task/:': { 200: json('The task', ref('Task')) },
+  'GET /task/:/form-variables': { 200: json('The task form variables', ref('VariableMap')) },
+  'GET /task/:/variables': { 200: json('The task variables', ref('VariableMap')) },
+  'POST /task/:/claim': { 204: noContent('Claimed for the caller') },
+  'POST /task/:/unclaim': { 204: noContent('Unclaimed') },
+};
+
+export function successResponsesFor(route: RouteDefinition): Responses {
+  if (route.intercept) return byIntercept[route.intercept];
+  const known = byEngineResource[`${route.method} ${engineResource(route.engine)}`];
+  if (known) return known;
+  const engineAnswer = json("The engine's answer", {});
+  return route.method === 'GET' ? { 200: engineAnswer } : { 200: engineAnswer, 204: noContent("The engine's answer, without a body") };
+}
