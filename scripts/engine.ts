@@ -47,24 +47,25 @@ export class EngineToolingMissing extends Error {
 }
 
 /** Maven failed to build the engine jar. `output` holds the tail of Maven's output. */
+// No parameter properties in this file: test/contract/globalSetup.ts loads it with Node's own type
+// stripping, which only takes erasable syntax.
 export class EngineBuildError extends Error {
-  constructor(
-    message: string,
-    readonly output: string,
-  ) {
+  readonly output: string;
+  constructor(message: string, output: string) {
     super(`${message}\n${output}`);
+    this.output = output;
     this.name = 'EngineBuildError';
   }
 }
 
 /** The engine process exited or did not answer in time. `logTail` holds the end of its log. */
 export class EngineStartError extends Error {
-  constructor(
-    message: string,
-    readonly logFile: string,
-    readonly logTail: string,
-  ) {
+  readonly logFile: string;
+  readonly logTail: string;
+  constructor(message: string, logFile: string, logTail: string) {
     super(`${message} (log: ${logFile})\n${logTail}`);
+    this.logFile = logFile;
+    this.logTail = logTail;
     this.name = 'EngineStartError';
   }
 }

@@ -59,6 +59,11 @@ export function normaliseEngineError(status: number, body: EngineErrorBody): Pro
   if (/TaskAlreadyClaimedException/.test(body.type ?? '') || /is already claimed/i.test(body.message ?? '')) {
     return new ProxyError(409, 'conflict', describe(body, 'task already claimed'));
   }
+  // Two completions of one task at once: the loser gets OptimisticLockingException (ENGINE-03005)
+  // or, a moment later, "list of executions is empty". Either way someone else got there first.
+  if (/OptimisticLocking/.test(body.type ?? '') || /updated by another transaction concurrently|list of executions is empty/i.test(body.message ?? '')) {
+    return new ProxyError(409, 'conflict', describe(body, 'changed concurrently by another request'));
+  }
   if (status === 403) return new ProxyError(403, 'forbidden', describe(body, 'the engine refused the operation'));
   if (status === 409) return new ProxyError(409, 'conflict', describe(body, 'conflict in the engine'));
   if (status === 413) return new ProxyError(413, 'payload_too_large', describe(body, 'body too large for the engine'));

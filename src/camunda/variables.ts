@@ -55,10 +55,43 @@ export function toEngineDate(input: string): string | undefined {
   return instant.toISOString().replace('Z', '+0000');
 }
 
+const UNSAFE_INTEGER = 'integer is beyond 2^53 and cannot be exact in JSON; send it as a string, or as {"type":"Long","value":"<digits>"}';
+
+/** JSON.parse has already rounded integers beyond 2^53, wherever they sit in a value. */
+function assertExactNumbers(name: string, value: unknown): void {
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw new VariableError(name, UNSAFE_INTEGER);
+  } else if (value && typeof value === 'object') {
+    for (const nested of Object.values(value)) assertExactNumbers(name, nested);
+  }
+}
+
+function jsonText(name: string, value: unknown): string {
+  if (typeof value !== 'string') {
+    assertExactNumbers(name, value);
+    return JSON.stringify(value);
+  }
+  try {
+    JSON.parse(value);
+  } catch {
+    // The engine would store it and then fail every deserialising read of the instance's variables.
+    throw new VariableError(name, 'a Json value given as a string must be valid JSON text');
+  }
+  return value;
+}
+
 function typedFromExplicit(name: string, variable: TypedVariable): TypedVariable {
   const { type, value } = variable;
+  if (type === 'Json' && value !== null) return { ...variable, value: jsonText(name, value) };
   if (serialisedTypes.has(type) && value !== null && typeof value !== 'string') {
     return { ...variable, value: JSON.stringify(value) };
+  }
+  // Digits as a string keep a Long exact all the way into the engine.
+  if (type === 'Long' && typeof value === 'string') {
+    if (!/^-?\d{1,19}$/.test(value) || BigInt(value) > 2n ** 63n - 1n || BigInt(value) < -(2n ** 63n)) {
+      throw new VariableError(name, 'a Long given as a string must be a 64-bit integer in digits');
+    }
+    return variable;
   }
   if (type === 'Date' && value !== null) {
     const date = typeof value === 'string' ? toEngineDate(value) : undefined;
@@ -82,12 +115,10 @@ function typedFromPlain(name: string, value: unknown): TypedVariable {
       if (!Number.isFinite(value)) throw new VariableError(name, 'numbers must be finite');
       if (!Number.isInteger(value)) return { value, type: 'Double' };
       // JSON integers beyond 2^53 arrived rounded; storing the rounded value would be silent data loss.
-      if (!Number.isSafeInteger(value)) {
-        throw new VariableError(name, 'integer is beyond 2^53 and cannot be exact in JSON; send it as a string');
-      }
+      if (!Number.isSafeInteger(value)) throw new VariableError(name, UNSAFE_INTEGER);
       return { value, type: value >= INT32_MIN && value <= INT32_MAX ? 'Integer' : 'Long' };
     case 'object':
-      return { value: JSON.stringify(value), type: 'Json' };
+      return { value: jsonText(name, value), type: 'Json' };
     default:
       throw new VariableError(name, `unsupported value of type ${typeof value}`);
   }

@@ -269,3 +269,24 @@ describe('toEngineDate', () => {
     },
   );
 });
+
+describe('toTypedVariables keeps numbers exact and Json valid', () => {
+  it.each([
+    ['an unsafe integer nested in an object', { order: { id: 2 ** 53 } }],
+    ['an unsafe integer nested in an array', { ids: [1, 2, -(2 ** 53)] }],
+    ['an unsafe integer in an explicit Json value', { order: { type: 'Json', value: { id: 2 ** 60 } } }],
+    ['Json text that is not JSON', { order: { type: 'Json', value: '{not json' } }],
+    ['a Long string that is not digits', { total: { type: 'Long', value: '12a' } }],
+    ['a Long string beyond 64 bits', { total: { type: 'Long', value: '9223372036854775808' } }],
+  ])('refuses %s, naming the variable', (_what, plain) => {
+    expect(() => toTypedVariables(plain)).toThrow(new RegExp(`variable '${Object.keys(plain)[0]}'`));
+  });
+
+  it('passes a Long given as digits through exactly', () => {
+    expect(toTypedVariables({ total: { type: 'Long', value: '9007199254740993' } })).toEqual({ total: { type: 'Long', value: '9007199254740993' } });
+  });
+
+  it('accepts valid Json text as it is', () => {
+    expect(toTypedVariables({ order: { type: 'Json', value: '{"id":1}' } })).toEqual({ order: { type: 'Json', value: '{"id":1}' } });
+  });
+});

@@ -1,0 +1,29 @@
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A proxy route a client method calls: the id, method and path it has in the route map. */
+export interface ClientRoute {
+  readonly routeId: string;
+  readonly method: HttpMethod;
+  readonly path: string;
+}
+
+/** One entry per client method; test/unit/client.test.ts fails when this drifts from routes.config.json. */
+export const camundaRoutes = {
+  getProcesses: { routeId: 'processes.list', method: 'GET', path: '/api/processes' },
+  getProcess: { routeId: 'processes.get', method: 'GET', path: '/api/processes/:key' },
+  getStartForm: { routeId: 'processes.form', method: 'GET', path: '/api/processes/:key/form' },
+  startProcess: { routeId: 'process.start', method: 'POST', path: '/api/processes/:key/start' },
+  getInstances: { routeId: 'instances.list', method: 'GET', path: '/api/instances' },
+  getInstance: { routeId: 'instances.get', method: 'GET', path: '/api/instances/:id' },
+  getInstanceVariables: { routeId: 'instances.variables', method: 'GET', path: '/api/instances/:id/variables' },
+  getTasks: { routeId: 'tasks.list', method: 'GET', path: '/api/tasks' },
+  getTask: { routeId: 'tasks.get', method: 'GET', path: '/api/tasks/:id' },
+  getTaskForm: { routeId: 'tasks.form', method: 'GET', path: '/api/tasks/:id/form' },
+  completeTask: { routeId: 'task.complete', method: 'POST', path: '/api/tasks/:id/complete' },
+  claimTask: { routeId: 'task.claim', method: 'POST', path: '/api/tasks/:id/claim' },
+  unclaimTask: { routeId: 'task.unclaim', method: 'POST', path: '/api/tasks/:id/unclaim' },
+  // Served by the proxy itself, not by the route map.
+  getUser: { routeId: 'user.get', method: 'GET', path: '/api/user' },
+} as const satisfies Record<string, ClientRoute>;
+
+export type CamundaMethodName = keyof typeof camundaRoutes;

@@ -1,0 +1,101 @@
+/** The engine's variable types a client may name in `{value, type}`. */
+export const engineVariableTypes = [
+  'String', 'Boolean', 'Integer', 'Short', 'Long', 'Double', 'Date', 'Null', 'Json', 'Xml', 'Object', 'Bytes', 'File',
+] as const;
+export type EngineVariableType = (typeof engineVariableTypes)[number];
+
+/** A variable as the engine answers it; Json values arrive as their JSON string. */
+export interface VariableValue {
+  value: unknown;
+  type: string;
+  valueInfo?: Record<string, unknown>;
+}
+export type VariableMap = Record<string, VariableValue>;
+
+/** `{value, type}` with an explicit engine type; dates as ISO-8601 with a zone. */
+export interface TypedVariableInput {
+  value?: unknown;
+  type: EngineVariableType;
+  valueInfo?: Record<string, unknown>;
+}
+/** A plain JSON value (the proxy picks the engine type) or a typed one. */
+export type VariableInput = TypedVariableInput | string | number | boolean | null | object;
+export type VariableInputs = Readonly<Record<string, VariableInput>>;
+
+export interface ProcessDefinition {
+  id: string;
+  key: string;
+  name: string | null;
+  version: number;
+  category?: string | null;
+  description?: string | null;
+  resource?: string | null;
+  deploymentId?: string;
+  suspended: boolean;
+  tenantId: string | null;
+  versionTag?: string | null;
+  startableInTasklist?: boolean;
+}
+
+export interface ProcessInstance {
+  id: string;
+  definitionId: string;
+  businessKey: string | null;
+  ended: boolean;
+  suspended: boolean;
+  tenantId: string | null;
+  caseInstanceId?: string | null;
+  /** Only from startProcess with withVariablesInReturn. */
+  variables?: VariableMap;
+}
+
+export interface Task {
+  id: string;
+  name: string | null;
+  assignee: string | null;
+  owner?: string | null;
+  created: string;
+  due?: string | null;
+  followUp?: string | null;
+  description?: string | null;
+  priority: number;
+  processDefinitionId: string | null;
+  processInstanceId: string | null;
+  executionId?: string | null;
+  taskDefinitionKey: string | null;
+  formKey?: string | null;
+  suspended?: boolean;
+  tenantId: string | null;
+}
+
+/** The caller, as GET /api/user describes them. */
+export interface Principal {
+  id: string;
+  email: string;
+  name: string;
+  orgId: string | null;
+  orgRole: string | null;
+  orgPermissions: string[];
+}
+
+type QueryValue = string | number | boolean | undefined;
+
+/** Any other engine-rest query parameter passes through the proxy untouched. */
+export interface ListQuery {
+  firstResult?: number;
+  maxResults?: number;
+  sortBy?: string;
+  sortOrder?: 'asc' | 'desc';
+  [parameter: string]: QueryValue;
+}
+
+export interface InstanceQuery extends ListQuery {
+  processDefinitionKey?: string;
+  businessKey?: string;
+}
+
+export interface TaskQuery extends ListQuery {
+  assignee?: string;
+  processInstanceId?: string;
+  processDefinitionKey?: string;
+}
