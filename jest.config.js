@@ -12,6 +12,7 @@ export default {
   testTimeout: 20_000,
   projects: [
     { ...typescript, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...typescript, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
     {
       ...typescript,
       displayName: 'contract',

@@ -134,15 +134,13 @@ describe('bad values and failing processes', () => {
     expect(body.detail).toMatch(/^Cannot instantiate process definition order:\d+:\S+: Cannot convert value 'maybe' of type 'Boolean' to java type java.lang.Boolean$/);
   });
 
-  it('Json text that is not JSON, on jsonCheck: the engine fails the start with 500, the client gets 502 keeping its message', async () => {
+  it('Json text that is not JSON, on jsonCheck: 400 from the proxy, and the engine never starts it', async () => {
     const businessKey = uniqueKey('errors-badjson');
     const res = await request(h.app)
       .post('/api/processes/jsonCheck/start')
       .set('Authorization', h.bearer())
       .send({ businessKey, variables: { order: { type: 'Json', value: '{"priority": high' } } });
-    const body = expectEnvelope(res, 502, 'engine_error');
-    expect(body.detail).toMatch(/^engine error 500 RestException: Cannot instantiate process definition jsonCheck:/);
-    expect(body.detail).toContain("Cannot deserialize object in variable 'order': SPIN/JACKSON-JSON-01001 Unable to parse input into json node");
+    expect(expectEnvelope(res, 400, 'invalid_request').detail).toContain("variable 'order'");
     expect(await historicInstancesByBusinessKey(businessKey)).toEqual([]);
   });
 
