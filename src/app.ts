@@ -1,7 +1,7 @@
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { createClerkAuthenticator, requireSession, type Authenticator } from './auth/clerkSession.js';
+import { createClerkAuthenticator, requireSession, type Authenticator, type MachineAuthenticator } from './auth/clerkSession.js';
 import { createJwksKeyring } from './auth/jwksKeyring.js';
 import { withVerifiedTokenCache } from './auth/verifiedTokenCache.js';
 import type { Principal } from './auth/principal.js';
@@ -17,11 +17,14 @@ import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from 
 import { assignRequestId } from './http/requestId.js';
 import { createDocsRouter, openApiDocument } from './openapi/index.js';
 import { createEngineProxy } from './proxy/engineProxy.js';
+import { compilePassthrough } from './passthrough/passthroughRules.js';
+import { passthroughRouter } from './passthrough/passthroughRouter.js';
 import { compileRoutes } from './routes/compile.js';
 import { mountRoutes } from './routes/mountRoutes.js';
 
 export interface AppDeps {
   authenticator?: Authenticator;
+  machineAuthenticator?: MachineAuthenticator;
   directory?: UserDirectory;
   log?: Logger;
   accessLogSink?: LogSink;
@@ -39,11 +42,12 @@ export interface ProxyApp {
   close(): void;
 }
 
-function defaultAuthenticator(config: ProxyConfig, log: Logger): Authenticator {
+/** Sessions go through the verified-token cache (unless AUTH_CACHE=off); machines are verified each time. */
+function clerkAuthenticators(config: ProxyConfig, log: Logger): { sessions: Authenticator; machines: MachineAuthenticator } {
   const keyring = config.clerk.jwksUrl ? createJwksKeyring({ jwksUrl: config.clerk.jwksUrl, log }) : undefined;
   const clerk = createClerkAuthenticator(config.clerk, { keyring, log, access: config.access });
   const { enabled, maxEntries, maxTtlMs } = config.authCache;
-  return enabled ? withVerifiedTokenCache(clerk, { maxEntries, maxTtlMs }) : clerk;
+  return { sessions: enabled ? withVerifiedTokenCache(clerk, { maxEntries, maxTtlMs }) : clerk, machines: clerk };
 }
 
 function defaultDirectory(config: ProxyConfig, log: Logger): UserDirectory {
@@ -55,7 +59,9 @@ function defaultDirectory(config: ProxyConfig, log: Logger): UserDirectory {
 export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps = {}): ProxyApp {
   const log = deps.log ?? createLogger(config.logLevel);
   const connection = createEngineConnection(config.engine);
-  const authenticator = deps.authenticator ?? defaultAuthenticator(config, log);
+  const clerk = deps.authenticator && deps.machineAuthenticator ? undefined : clerkAuthenticators(config, log);
+  const authenticator = deps.authenticator ?? clerk!.sessions;
+  const machineAuthenticator = deps.machineAuthenticator ?? clerk!.machines;
   const directory = deps.directory ?? defaultDirectory(config, log);
   const metrics = deps.metrics ?? createMetrics();
   const engineProxy = createEngineProxy(connection, log, metrics);
@@ -83,7 +89,20 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.get('/ready', readiness(connection));
   app.get('/metrics', serveMetrics(metrics, config.metricsToken, deps.collectMetrics));
 
-  app.use(requireSession(authenticator, (reason) => metrics.authFailures.inc({ reason })));
+  const countAuthFailure = (reason: string) => metrics.authFailures.inc({ reason });
+  app.use(
+    '/engine-rest',
+    passthroughRouter({
+      rules: compilePassthrough(routeMap.passthrough),
+      basePath: connection.basePath,
+      sessions: authenticator,
+      machines: machineAuthenticator,
+      engineProxy,
+      log,
+      onAuthFailure: countAuthFailure,
+    }),
+  );
+  app.use(requireSession(authenticator, countAuthFailure));
   app.get('/api/user', async (_req, res) => {
     const principal = await directory.complete(res.locals.principal as Principal);
     res.locals.routeId = 'user.get';

@@ -11,6 +11,40 @@ export interface Authenticator {
   authenticate(authorization: string | undefined): Promise<Principal>;
 }
 
+/** A Clerk machine (M2M token in JWT form): accepted on passthrough paths that allow machines. */
+export interface MachinePrincipal {
+  readonly kind: 'machine';
+  /** `mch_…` */
+  readonly id: string;
+  readonly scopes: readonly string[];
+}
+
+export interface MachineAuthenticator {
+  authenticateMachine(authorization: string | undefined): Promise<MachinePrincipal>;
+}
+
+export type TokenKind = 'missing' | 'malformed' | 'opaque' | 'machine' | 'session';
+
+/**
+ * What kind of token a bearer header carries, without verifying it: Clerk treats a JWT whose
+ * `sub` starts with `mch_` as M2M; `mt_`, `ak_` and `oat_` tokens are opaque and would need a call
+ * to Clerk's API per token.
+ */
+export function tokenKind(authorization: string | undefined): TokenKind {
+  if (!authorization) return 'missing';
+  const bearer = /^Bearer +(\S+)\s*$/.exec(authorization)?.[1];
+  if (!bearer) return 'malformed';
+  if (/^(mt|ak|oat)_/.test(bearer)) return 'opaque';
+  const token = bearerPattern.exec(authorization)?.[1];
+  if (!token || !headerOf(token)) return 'malformed';
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { sub?: unknown };
+    return typeof payload.sub === 'string' && payload.sub.startsWith('mch_') ? 'machine' : 'session';
+  } catch {
+    return 'malformed';
+  }
+}
+
 export type AuthFailureReason =
   | 'missing-token'
   | 'malformed-token'
@@ -76,7 +110,7 @@ export interface ClerkAuthenticatorDeps {
   log: Logger;
 }
 
-export function createClerkAuthenticator(config: ClerkConfig, deps: ClerkAuthenticatorDeps): Authenticator {
+export function createClerkAuthenticator(config: ClerkConfig, deps: ClerkAuthenticatorDeps): Authenticator & MachineAuthenticator {
   const clerk = createClerkClient({
     publishableKey: config.publishableKey,
     secretKey: config.secretKey ?? NETWORKLESS_SECRET_KEY,
@@ -122,7 +156,29 @@ export function createClerkAuthenticator(config: ClerkConfig, deps: ClerkAuthent
       }
       return principalFrom(auth, deps.access);
     },
+
+    async authenticateMachine(authorization) {
+      if (!authorization) throw new AuthenticationFailed('missing-token', 'missing bearer token in the Authorization header');
+      const token = bearerPattern.exec(authorization)?.[1];
+      const header = token ? headerOf(token) : undefined;
+      if (!token || !header) throw new AuthenticationFailed('malformed-token', 'malformed bearer token');
+      const request = new Request('http://proxy.invalid/', { headers: { authorization: `Bearer ${token}` } });
+      const state = await clerk.authenticateRequest(request, { jwtKey: await jwtKeyFor(header.kid), acceptsToken: 'm2m_token' });
+      if (!state.isAuthenticated) {
+        const reason = failureReason(state.reason, state.message);
+        throw new AuthenticationFailed(reason, detailForReason[reason] ?? machineDetail(state.message));
+      }
+      const auth = state.toAuth() as unknown as { machineId?: string; scopes?: string[] };
+      if (!auth.machineId) throw new AuthenticationFailed('token-type-mismatch', 'not a machine token');
+      return Object.freeze({ kind: 'machine', id: auth.machineId, scopes: Object.freeze([...(auth.scopes ?? [])]) });
+    },
   };
+}
+
+/** Clerk's machine-token messages end in "(code=…, status=…)"; keep the human part. */
+function machineDetail(message: string | null | undefined): string {
+  const text = (message ?? '').replace(/\s*\(code=.*$/, '').trim();
+  return text ? `machine token rejected: ${text}` : 'machine token rejected';
 }
 
 /** Every route behind this middleware needs a verified Clerk session. */

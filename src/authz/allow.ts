@@ -7,6 +7,14 @@ export interface AllowRule {
   readonly users?: readonly string[];
 }
 
+/** On passthrough paths only: which Clerk machines (M2M tokens) may call. */
+export interface MachineRule {
+  /** Every one must be among the token's scopes. */
+  readonly scopes?: readonly string[];
+  /** Only these machine ids (`sub`, `mch_…`). */
+  readonly ids?: readonly string[];
+}
+
 /** Administrators (ADMIN_ROLES) pass every rule: they see and may do everything. */
 export function isAllowed(principal: Principal, rule: AllowRule | undefined): boolean {
   if (!rule || principal.isAdmin) return true;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import type { AllowRule } from '../authz/allow.js';
+import type { AllowRule, MachineRule } from '../authz/allow.js';
 import { ConfigError } from './env.js';
 import routeMapSchema from './routes.schema.json' with { type: 'json' };
 
@@ -20,8 +20,21 @@ export interface RouteDefinition {
   readonly policy?: string;
 }
 
+/** One engine-rest path that /engine-rest on the proxy forwards as it is. */
+export interface PassthroughDefinition {
+  readonly id: string;
+  readonly description?: string;
+  readonly method: HttpMethod;
+  /** engine-rest path pattern: literal segments, `:param`, and a trailing `/**`. */
+  readonly path: string;
+  readonly allow?: AllowRule & { readonly machines?: MachineRule };
+  /** Seconds; overrides ENGINE_TIMEOUT. */
+  readonly timeout?: number;
+}
+
 export interface RouteMap {
   readonly routes: readonly RouteDefinition[];
+  readonly passthrough: readonly PassthroughDefinition[];
   /** Per process key: who may start it (the `processStart` policy). */
   readonly processes: Readonly<Record<string, { readonly start?: AllowRule }>>;
 }
@@ -72,15 +85,27 @@ function assertCoherent(routes: RouteDefinition[], where: string): void {
   });
 }
 
+const ids = (routes: readonly RouteDefinition[]) => new Set(routes.map((route) => route.id));
+
 /** Validates a parsed route map and returns it frozen, with ids filled in. */
 export function parseRouteMap(document: unknown, where = 'route map'): RouteMap {
   if (!validateRouteMap(document)) throw new ConfigError(`${where} is invalid (ROUTES_CONFIG): ${describe(validateRouteMap.errors)}`);
-  const raw = document as { routes: (Omit<RouteDefinition, 'id'> & { id?: string })[]; processes?: RouteMap['processes'] };
+  const raw = document as {
+    routes: (Omit<RouteDefinition, 'id'> & { id?: string })[];
+    processes?: RouteMap['processes'];
+    passthrough?: (Omit<PassthroughDefinition, 'id'> & { id?: string })[];
+  };
   const routes = raw.routes.map((route) =>
     Object.freeze({ ...route, id: route.id ?? `${route.method} ${route.path}` }),
   );
   assertCoherent(routes, where);
-  return Object.freeze({ routes: Object.freeze(routes), processes: Object.freeze({ ...raw.processes }) });
+  const passthrough = (raw.passthrough ?? []).map((entry) => Object.freeze({ ...entry, id: entry.id ?? `passthrough ${entry.method} ${entry.path}` }));
+  const passthroughIds = new Set<string>();
+  for (const entry of passthrough) {
+    if (ids(routes).has(entry.id) || passthroughIds.has(entry.id)) throw new ConfigError(`${where}: duplicate id '${entry.id}' in passthrough`);
+    passthroughIds.add(entry.id);
+  }
+  return Object.freeze({ routes: Object.freeze(routes), processes: Object.freeze({ ...raw.processes }), passthrough: Object.freeze(passthrough) });
 }
 
 export function loadRouteMap(path: string): RouteMap {

@@ -21,6 +21,11 @@ export interface EngineCall {
   body?: string;
   timeoutMs?: number;
   successStatus?: (engineStatus: number) => number;
+  /**
+   * /engine-rest passthrough: the engine's answers, errors included, reach the client as they are
+   * (Camunda clients parse its `{type, message}`), and the client's Accept is kept.
+   */
+  passthrough?: boolean;
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
@@ -84,19 +89,19 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         (res as Response).locals.engineStartedAt = performance.now();
         scrubRequestToEngine(proxyReq);
         proxyReq.setHeader('authorization', connection.authorization);
-        proxyReq.setHeader('accept', 'application/json');
+        proxyReq.setHeader('accept', call.passthrough ? (req.headers.accept ?? 'application/json') : 'application/json');
         proxyReq.setHeader('x-request-id', String((res as Response).locals.requestId));
         proxyReq.setTimeout(call.timeoutMs ?? connection.timeoutMs, () => proxyReq.destroy(new EngineTimeout('engine timeout')));
         if (call.body !== undefined) writeReplacementBody(proxyReq, call.body);
-        void req;
       },
       async proxyRes(proxyRes, _req, res) {
         const response = res as Response;
         const status = proxyRes.statusCode ?? 502;
         response.locals.engineStatus = status;
         engineTimer(response)(String(status));
-        if (status < 300) {
-          const call = engineCallOf(res);
+        const call = engineCallOf(res);
+        // The engine refusing our own credentials is a proxy failure, even on the passthrough.
+        if (status < 300 || (call.passthrough && status >= 400 && status !== 401)) {
           response.writeHead(call.successStatus ? call.successStatus(status) : status, headersForClient(proxyRes.headers));
           proxyRes.pipe(response);
           return;

@@ -1,0 +1,71 @@
+import type { Request, RequestHandler } from 'express';
+import { AuthenticationFailed, tokenKind, type Authenticator, type MachineAuthenticator } from '../auth/clerkSession.js';
+import { forbidden } from '../http/errors.js';
+import type { Logger } from '../http/log.js';
+import type { EngineCall } from '../proxy/engineProxy.js';
+import { normalisedSegments } from './pathPattern.js';
+import { findRule, mayUse, type Caller, type PassthroughRule } from './passthroughRules.js';
+
+export interface PassthroughDeps {
+  rules: readonly PassthroughRule[];
+  basePath: string;
+  sessions: Authenticator;
+  machines: MachineAuthenticator;
+  engineProxy: RequestHandler;
+  log: Logger;
+  onAuthFailure?: (reason: string) => void;
+}
+
+async function callerOf(req: Request, deps: PassthroughDeps): Promise<Caller> {
+  const authorization = req.headers.authorization;
+  switch (tokenKind(authorization)) {
+    case 'opaque':
+      throw new AuthenticationFailed('opaque-token', 'opaque machine tokens (mt_…, ak_…) are not accepted; use an M2M token in JWT form');
+    case 'machine':
+      return { kind: 'machine', machine: await deps.machines.authenticateMachine(authorization) };
+    default:
+      return { kind: 'user', principal: await deps.sessions.authenticate(authorization) };
+  }
+}
+
+/**
+ * /engine-rest/* for existing Camunda clients: the same path under ENGINE_URL, with the same
+ * credential swap and header hygiene, for the paths and callers the route map's `passthrough`
+ * section allows. Engine answers, errors included, pass through unchanged, because these clients
+ * parse the engine's own `{type, message}`.
+ */
+export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
+  return async (req, res, next) => {
+    const url = req.originalUrl;
+    const queryAt = url.indexOf('?');
+    const rawPath = (queryAt === -1 ? url : url.slice(0, queryAt)).slice('/engine-rest'.length) || '/';
+    const segments = normalisedSegments(rawPath);
+    const rule = findRule(deps.rules, req.method, segments);
+    res.locals.routeId = rule?.id ?? 'passthrough';
+
+    let caller: Caller;
+    try {
+      caller = await callerOf(req, deps);
+    } catch (error) {
+      if (error instanceof AuthenticationFailed) deps.onAuthFailure?.(error.reason);
+      throw error;
+    }
+    res.locals.principal = caller.kind === 'user' ? caller.principal : caller.machine;
+    const allowed = rule !== undefined && mayUse(rule, caller);
+    deps.log.debug('authorization', {
+      userId: res.locals.principal.id,
+      route: res.locals.routeId,
+      policy: 'passthrough',
+      outcome: allowed ? 'allow' : 'deny',
+    });
+    if (!allowed) throw forbidden(rule ? `${caller.kind === 'machine' ? 'this machine' : 'you'} may not call ${rule.id}` : `${req.method} ${rawPath} is not open through the passthrough`);
+
+    const call: EngineCall = {
+      path: `${deps.basePath}${rawPath}${queryAt === -1 ? '' : url.slice(queryAt)}`,
+      timeoutMs: rule.timeoutMs,
+      passthrough: true,
+    };
+    res.locals.engineCall = call;
+    deps.engineProxy(req, res, next);
+  };
+}
