@@ -12,4 +12,3 @@ import { taskUnclaim } from './taskUnclaim.js';
 export const policies = Object.freeze({ task, taskComplete, taskClaim, taskUnclaim, taskList, instance, instanceList, processStart } satisfies Record<string, Policy>);
 
 export type PolicyName = keyof typeof policies;
-export const policyNames = Object.keys(policies) as PolicyName[];
