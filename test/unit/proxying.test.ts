@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { testUsers } from '../support/clerkTokens.js';
@@ -155,6 +155,54 @@ describe('the proxy on the hot path', () => {
     } finally {
       await other.close();
       raw.close();
+    }
+  });
+});
+
+describe('path safety on /api routes', () => {
+  let server: import('node:http').Server;
+  let port = 0;
+  beforeAll(async () => {
+    server = h.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => server.close());
+
+  /** Sends the path exactly as written: no client-side normalisation of dots or encodings. */
+  const rawGet = (path: string, method = 'GET') =>
+    new Promise<number>((resolve, reject) => {
+      const outgoing = httpRequest({ host: '127.0.0.1', port, path, method, headers: { authorization: h.bearer(admin), 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      outgoing.on('error', reject);
+      outgoing.end(method === 'POST' ? '{}' : undefined);
+    });
+
+  it.each([
+    ['GET', '/api/tasks/%2e%2e', '/engine-rest/task/', 1],
+    ['GET', '/api/tasks/%2E%2E/form', '/engine-rest/task/', 2],
+    ['GET', '/api/tasks/.', '/engine-rest/task/', 1],
+    ['GET', '/api/tasks/..%2F..%2Fprocess-definition', '/engine-rest/task/', 1],
+    ['GET', '/api/tasks/%2e%2e%2f%2e%2e%2fprocess-definition/form', '/engine-rest/task/', 2],
+    ['GET', '/api/tasks/%252e%252e/form', '/engine-rest/task/', 2],
+    ['GET', '/api/tasks/..%5c..%5cdeployment', '/engine-rest/task/', 1],
+    ['GET', '/api/tasks/%00', '/engine-rest/task/', 1],
+    ['GET', '/api/instances/a%2Fb/variables', '/engine-rest/process-instance/', 2],
+    ['GET', '/api/processes/%2e%2e%2fdeployment%2fcreate', '/engine-rest/process-definition/key/', 1],
+    ['POST', '/api/processes/..%2F..%2Fdeployment/start', '/engine-rest/process-definition/key/', 2],
+    ['POST', '/api/tasks/%2e%2e%2fx/complete', '/engine-rest/task/', 2],
+  ])('%s %s never reaches the engine outside %s', async (method, path, prefix, segmentsAfterPrefix) => {
+    const status = await rawGet(path, method);
+    if (h.engine.requests.length === 0) expect(status).toBe(400);
+    for (const seen of h.engine.requests) {
+      const enginePath = seen.url.split('?')[0]!;
+      expect(enginePath.startsWith(prefix)).toBe(true);
+      expect(new URL(enginePath, 'http://x').pathname).toBe(enginePath);
+      // The parameter stayed one segment (the policy's own lookups included).
+      expect(enginePath.slice(prefix.length).split('/').length).toBeLessThanOrEqual(segmentsAfterPrefix + 1);
+      expect(enginePath).not.toMatch(/\/\.\.?(\/|$)/);
     }
   });
 });
