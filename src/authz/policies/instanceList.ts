@@ -1,5 +1,5 @@
-import { toEngineListQuery } from '../listFilter.js';
 import type { Policy } from '../policy.js';
+import { narrowList } from './narrowedList.js';
 
 /**
  * Non-administrators see the instances they started: `initiator` equals their id. A POST query,
@@ -8,13 +8,6 @@ import type { Policy } from '../policy.js';
 export const instanceList: Policy = {
   name: 'instanceList',
   async apply(context) {
-    if (context.principal.isAdmin) return;
-    const { query, filter } = toEngineListQuery(context.rawQuery);
-    context.call = {
-      ...context.call,
-      method: 'POST',
-      path: `${context.basePath}/process-instance${query}`,
-      body: JSON.stringify({ ...filter, variables: [{ name: 'initiator', operator: 'eq', value: context.principal.id }] }),
-    };
+    narrowList(context, '/process-instance', { variables: [{ name: 'initiator', operator: 'eq', value: context.principal.id }] });
   },
 };

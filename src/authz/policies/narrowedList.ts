@@ -1,0 +1,17 @@
+import { toEngineListQuery } from '../listFilter.js';
+import type { PolicyContext } from '../policy.js';
+
+/**
+ * Turns a GET list into the engine's POST query at `resource` (e.g. `/task`), the client's own
+ * filters ANDed with the proxy's `criteria`. Administrators keep the plain GET.
+ */
+export function narrowList(context: PolicyContext, resource: string, criteria: Record<string, unknown>): void {
+  if (context.principal.isAdmin) return;
+  const { query, filter } = toEngineListQuery(context.rawQuery);
+  context.call = {
+    ...context.call,
+    method: 'POST',
+    path: `${context.basePath}${resource}${query}`,
+    body: JSON.stringify({ ...filter, ...criteria }),
+  };
+}
