@@ -14,6 +14,32 @@ export const builtInPaths: Record<string, PathItem> = {
       responses: { 200: { description: 'The proxy serves', content: { 'application/json': { schema: ref('Health') } } } },
     },
   },
+  '/ready': {
+    get: {
+      operationId: 'ready',
+      summary: 'Readiness: 503 while the engine does not answer',
+      description: 'No authentication. For load balancers; `/health` stays the liveness check.',
+      tags: ['health'],
+      security: [],
+      responses: {
+        200: { description: 'The engine answers', content: { 'application/json': { schema: ref('Health') } } },
+        503: { description: 'The engine does not answer', content: { 'application/json': { schema: ref('Health') } } },
+      },
+    },
+  },
+  '/metrics': {
+    get: {
+      operationId: 'metrics',
+      summary: 'Prometheus metrics',
+      description: 'Open, unless METRICS_TOKEN is set: then `Authorization: Bearer <METRICS_TOKEN>` (not a Clerk token).',
+      tags: ['health'],
+      security: [],
+      responses: {
+        200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+        ...errorResponseRefs([401]),
+      },
+    },
+  },
   '/api/user': {
     get: {
       operationId: 'user.get',

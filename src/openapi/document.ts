@@ -1,8 +1,9 @@
 import type { RouteMap } from '../config/routeMap.js';
 import { builtInPaths } from './builtInOperations.js';
-import { openApiPath } from './engineTemplate.js';
+import { openApiPath } from './pathTemplates.js';
 import { errorResponses } from './errorResponses.js';
 import { operationFor } from './operation.js';
+import { passthroughOperation, passthroughPath } from './passthroughOperations.js';
 import { schemas } from './schemas.js';
 import type { OpenApiDocument, OperationMethod, PathItem } from './types.js';
 
@@ -26,6 +27,10 @@ export function openApiDocument(routeMap: RouteMap, options: OpenApiOptions = {}
   for (const route of routeMap.routes) {
     const path = openApiPath(route.path);
     paths[path] = { ...paths[path], [route.method.toLowerCase() as OperationMethod]: operationFor(route, routeMap.processes) };
+  }
+  for (const entry of routeMap.passthrough) {
+    const path = passthroughPath(entry);
+    paths[path] = { ...paths[path], [entry.method.toLowerCase() as OperationMethod]: passthroughOperation(entry) };
   }
   const tags = [...new Set(Object.values(paths).flatMap((item) => Object.values(item).flatMap((operation) => operation.tags)))];
   return {

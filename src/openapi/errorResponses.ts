@@ -1,5 +1,5 @@
 import { errorStatuses, type ErrorCode } from '../http/errors.js';
-import { ref } from './schemas.js';
+import { errorEnvelope } from './schemas.js';
 import type { Response } from './types.js';
 
 const meanings: Readonly<Record<number, string>> = {
@@ -28,9 +28,7 @@ export function errorResponses(): Record<string, Response> {
       {
         description: meanings[status] ?? codesFor(status).join(', '),
         content: {
-          'application/json': {
-            schema: { allOf: [ref('ErrorEnvelope'), { properties: { error: { enum: codesFor(status) } } }] },
-          },
+          'application/json': { schema: errorEnvelope(codesFor(status)) },
         },
       },
     ]),

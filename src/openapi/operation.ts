@@ -1,6 +1,6 @@
 import type { RouteDefinition, RouteMap } from '../config/routeMap.js';
 import { describeAuthorization, mayForbid } from './authorizationNotes.js';
-import { pathParamsOf } from './engineTemplate.js';
+import { pathParamsOf } from './pathTemplates.js';
 import { errorResponseRefs } from './errorResponses.js';
 import { queryParametersFor } from './queryParameters.js';
 import { readsBody, requestBodyFor } from './requestBodies.js';
@@ -27,7 +27,7 @@ function describe(route: RouteDefinition, processes: RouteMap['processes']): str
   const fixed = Object.entries(route.query ?? {}).map(([name, value]) => `\`${name}=${value}\``);
   return [
     ...(route.description ? [route.description, ''] : []),
-    `Route \`${route.id}\` of the route map: forwards to engine-rest \`${route.engine}\`${fixed.length ? `, always with ${fixed.join(', ')}` : ''}.`,
+    `Route \`${route.id}\` of the route map, forwarded to engine-rest \`${route.engine}\`${fixed.length ? ` always with ${fixed.join(', ')}` : ''}.`,
     '',
     ...describeAuthorization(route, processes),
   ].join('\n');
@@ -41,7 +41,7 @@ export function operationFor(route: RouteDefinition, processes: RouteMap['proces
   const requestBody = requestBodyFor(route);
   return {
     operationId: route.id,
-    summary: route.description ?? `${route.method} ${route.path}`,
+    summary: route.description ?? `engine-rest ${route.engine}`,
     description: describe(route, processes),
     tags: [tagOf(route.path)],
     ...(parameters.length > 0 && { parameters }),

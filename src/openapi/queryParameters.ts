@@ -1,11 +1,11 @@
 import type { RouteDefinition } from '../config/routeMap.js';
-import { engineResource, pathParamsOf } from './engineTemplate.js';
+import { engineResource, pathParamsOf } from './pathTemplates.js';
 import type { Parameter } from './types.js';
 
 const known: Readonly<Record<string, Omit<Parameter, 'name' | 'in'>>> = {
   processDefinitionKey: { description: 'Only those of this process definition key, e.g. `order`', schema: { type: 'string' } },
   businessKey: { description: 'Only the instance with this business key', schema: { type: 'string' } },
-  assignee: { description: "Only tasks assigned to this user id (a Clerk user id)", schema: { type: 'string' } },
+  assignee: { description: 'Only tasks assigned to this user id (a Clerk user id)', schema: { type: 'string' } },
   processInstanceId: { description: 'Only tasks of this process instance', schema: { type: 'string' } },
   firstResult: { description: 'Paging: index of the first result', schema: { type: 'integer', minimum: 0 } },
   maxResults: { description: 'Paging: at most this many results', schema: { type: 'integer', minimum: 0 } },
@@ -40,6 +40,8 @@ export function queryParametersFor(route: RouteDefinition): Parameter[] {
       explode: true,
       description: `Any other query parameter of engine-rest \`GET ${route.engine}\` (sortBy, sortOrder, …) passes through untouched; this is not a parameter name of its own.`,
       schema: { type: 'object', additionalProperties: { type: 'string' } },
+      // Without it Swagger UI pre-fills `additionalProp1=string` into "Try it out".
+      example: {},
     },
   ];
 }

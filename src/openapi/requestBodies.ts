@@ -5,11 +5,16 @@ import type { Operation } from './types.js';
 
 type RequestBody = NonNullable<Operation['requestBody']>;
 
-const jsonBody = (required: boolean, schema: Record<string, unknown>): RequestBody => ({ required, content: { 'application/json': { schema } } });
+const jsonBody = (required: boolean, schema: Record<string, unknown>, example?: unknown): RequestBody => ({
+  required,
+  content: { 'application/json': { schema, ...(example !== undefined && { example }) } },
+});
+
+const dueDate = { value: '2026-01-02T03:04:05Z', type: 'Date' };
 
 const byIntercept: Readonly<Record<InterceptName, RequestBody>> = {
-  startProcess: jsonBody(true, ref('StartProcessBody')),
-  completeTask: jsonBody(true, ref('CompleteTaskBody')),
+  startProcess: jsonBody(true, ref('StartProcessBody'), { variables: { customerName: 'ACME', amount: 1000, items: [{ sku: 'a-1' }], due: dueDate }, businessKey: 'order-12345' }),
+  completeTask: jsonBody(true, ref('CompleteTaskBody'), { variables: { approved: true, comment: 'fine' } }),
 };
 
 /** The bodies the proxy reads itself; any other body is passed to the engine as is. */

@@ -9,6 +9,21 @@ const text = { type: 'string' };
 
 const errorCodes = Object.keys(errorStatuses);
 
+/** The envelope every error is; `error` narrowed to the codes a response can carry. */
+export function errorEnvelope(codes: readonly string[]): JsonSchema {
+  return {
+    type: 'object',
+    description: 'Every error the proxy answers. `error` is stable to switch on; `detail` is for humans.',
+    required: ['error', 'detail', 'timestamp', 'requestId'],
+    properties: {
+      error: { enum: codes },
+      detail: text,
+      timestamp: { type: 'string', format: 'date-time' },
+      requestId: { type: 'string', description: 'Also in the X-Request-Id header; quote it when reporting a problem.' },
+    },
+  };
+}
+
 /** The intercepts' own body schemas, with what each variable may be spelled out for readers. */
 function withDocumentedVariables<Body extends { properties: { variables: object } }>(body: Body, description: string): JsonSchema {
   return {
@@ -26,17 +41,7 @@ function withDocumentedVariables<Body extends { properties: { variables: object 
 }
 
 export const schemas: Record<string, JsonSchema> = {
-  ErrorEnvelope: {
-    type: 'object',
-    description: 'Every error the proxy answers. `error` is stable to switch on; `detail` is for humans.',
-    required: ['error', 'detail', 'timestamp', 'requestId'],
-    properties: {
-      error: { enum: errorCodes },
-      detail: text,
-      timestamp: { type: 'string', format: 'date-time' },
-      requestId: { type: 'string', description: 'Also in the X-Request-Id header; quote it when reporting a problem.' },
-    },
-  },
+  ErrorEnvelope: errorEnvelope(errorCodes),
   TypedVariableInput: {
     type: 'object',
     description: 'A variable with an explicit engine type. Dates must be ISO-8601 with a zone; Json/Xml/Object values are stringified.',

@@ -1,5 +1,5 @@
 import type { InterceptName, RouteDefinition } from '../config/routeMap.js';
-import { engineResource } from './engineTemplate.js';
+import { engineResource } from './pathTemplates.js';
 import { ref } from './schemas.js';
 import type { JsonSchema, Response } from './types.js';
 

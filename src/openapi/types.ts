@@ -9,10 +9,12 @@ export interface Parameter {
   style?: 'form';
   explode?: boolean;
   schema: JsonSchema;
+  example?: unknown;
 }
 
 export interface MediaType {
   schema: JsonSchema;
+  example?: unknown;
 }
 
 export interface Response {

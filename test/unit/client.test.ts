@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { knownTypes } from '../../src/camunda/variables.js';
 import {
@@ -25,7 +26,8 @@ const shipped = loadRouteMap(shippedPath);
 /** What differs between the client's route table and the routes the app serves (route map plus built-ins). */
 function drift(clientRoutes: Readonly<Record<string, ClientRoute>>, routeMap: RouteMap): string[] {
   const served = new Map<string, { method: string; path: string }>();
-  for (const item of Object.entries(openApiDocument(routeMap).paths)) {
+  // The client covers the /api surface; operations, health and the passthrough are not for frontends.
+  for (const item of Object.entries(openApiDocument(routeMap).paths).filter(([path]) => path.startsWith('/api/'))) {
     for (const [method, op] of Object.entries(item[1])) served.set(op.operationId, { method: method.toUpperCase(), path: item[0].replace(/\{(\w+)\}/g, ':$1') });
   }
   served.delete('health');
@@ -68,6 +70,15 @@ describe('the client and the route map', () => {
   it("knows the proxy's error codes and the engine's variable types", () => {
     expect([...proxyErrorCodes].sort()).toEqual(Object.keys(errorStatuses).sort());
     expect([...engineVariableTypes].sort()).toEqual([...knownTypes].sort());
+  });
+});
+
+describe('the client in a browser', () => {
+  it('imports nothing but its own modules, so any bundler can ship it', () => {
+    const dir = fileURLToPath(new URL('../../src/client/', import.meta.url));
+    const specifiers = readdirSync(dir).flatMap((file) => [...readFileSync(join(dir, file), 'utf8').matchAll(/\bfrom\s+'([^']+)'/g)].map((match) => match[1]!));
+    expect(specifiers.length).toBeGreaterThan(0);
+    expect(specifiers.filter((specifier) => !specifier.startsWith('./'))).toEqual([]);
   });
 });
 

@@ -102,7 +102,7 @@ describe('unknown routes', () => {
     ['GET', '/api/nothing-here'],
     ['DELETE', '/api/processes/order'],
     ['POST', '/api/tasks/t-1'],
-    ['GET', '/engine-rest/process-definition'],
+    ['GET', '/apiv2/processes'],
   ])('%s %s is a 404 envelope and the engine sees nothing', async (method, path) => {
     const res = await request(h.app)[method.toLowerCase() as 'get'](path).set('Authorization', h.bearer());
     expect(res.status).toBe(404);

@@ -43,14 +43,17 @@ describe('the OpenAPI document of the route map', () => {
     expect(validator.version).toBe('3.1');
   });
 
-  it('has exactly the routes of routes.config.json, /api/user and /health, by route id', () => {
+  it('has exactly the routes of routes.config.json, its passthrough paths and the built-in routes, by route id', () => {
     const described = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.entries(item).map(([method, op]) => `${op.operationId} ${method.toUpperCase()} ${path}`),
     );
     const expected = [
       'health GET /health',
+      'ready GET /ready',
+      'metrics GET /metrics',
       'user.get GET /api/user',
       ...shipped.routes.map((route) => `${route.id} ${route.method} ${asOpenApiPath(route.path)}`),
+      ...shipped.passthrough.map((entry) => `${entry.id} ${entry.method} /engine-rest${asOpenApiPath(entry.path)}`),
     ];
     expect(described.sort()).toEqual(expected.sort());
     expect(shipped.routes.length).toBeGreaterThanOrEqual(13);
@@ -76,11 +79,12 @@ describe('the OpenAPI document of the route map', () => {
     expect(queryOf('instances.variables')).not.toContain('deserializeValues');
   });
 
-  it('requires bearer authentication everywhere except /health', () => {
+  it('requires bearer authentication everywhere except /health, /ready and /metrics', () => {
     expect(document.security).toEqual([{ bearerAuth: [] }]);
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     expect(operation(document, 'GET', '/health').security).toEqual([]);
-    const secured = Object.values(document.paths).flatMap((item) => Object.values(item)).filter((op) => op.operationId !== 'health');
+    const open = new Set(['health', 'ready', 'metrics']);
+    const secured = Object.values(document.paths).flatMap((item) => Object.values(item)).filter((op) => !open.has(op.operationId));
     expect(secured.every((op) => op.security === undefined && op.responses['401'] !== undefined)).toBe(true);
   });
 
@@ -122,8 +126,8 @@ describe('the OpenAPI document of the route map', () => {
     expect(statuses('process.start')).toEqual(['400', '401', '403', '404', '409', '413', '415', '502', '504']);
     expect(statuses('tasks.get')).toEqual(['400', '401', '404', '502', '504']);
     expect(statuses('task.claim')).toEqual(expect.arrayContaining(['403', '409']));
-    const badGateway = resolve(operationById('tasks.get').responses['502']).content!['application/json']!.schema as { allOf: { properties?: { error: { enum: string[] } } }[] };
-    expect(badGateway.allOf[1]!.properties!.error.enum.sort()).toEqual(['engine_error', 'engine_unavailable']);
+    const badGateway = resolve(operationById('tasks.get').responses['502']).content!['application/json']!.schema as { properties: { error: { enum: string[] } } };
+    expect(badGateway.properties.error.enum.sort()).toEqual(['engine_error', 'engine_unavailable']);
   });
 
   it("mentions a route's policy and allow rule in its description, counting user ids rather than listing them", () => {
@@ -174,10 +178,40 @@ describe('/openapi.json and /docs', () => {
   it('leave the API behind authentication, with its CSP unchanged', async () => {
     const api = await request(h.app).get('/api/processes').expect(401);
     expect(api.body.error).toBe('unauthenticated');
-    const docs = await request(h.app).get('/docs/');
-    expect(api.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(api.headers['content-security-policy']).toContain("script-src 'self'");
-    expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
+    const directives = (csp: string) => csp.split(';').sort();
+    const apiPolicy = directives(api.headers['content-security-policy']!);
+    expect(apiPolicy).toEqual(expect.arrayContaining(["default-src 'self'", "script-src 'self'", 'upgrade-insecure-requests']));
+    // The docs page only drops the upgrade, which would break its own assets over plain HTTP.
+    for (const path of ['/docs/', '/docs/swagger-ui-bundle.js']) {
+      const docs = await request(h.app).get(path);
+      expect(directives(docs.headers['content-security-policy']!)).toEqual(apiPolicy.filter((directive) => directive !== 'upgrade-insecure-requests'));
+    }
     await request(h.app).post('/docs/').expect(401);
+  });
+});
+
+describe('the rest of what the proxy serves', () => {
+  const document = openApiDocument(loadRouteMap('routes.config.json')) as unknown as { paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>> };
+
+  it('describes /ready and /metrics, without Clerk security', () => {
+    expect(document.paths['/ready']?.get?.security).toEqual([]);
+    expect(document.paths['/metrics']?.get?.security).toEqual([]);
+  });
+
+  it('describes every passthrough path of the route map under /engine-rest', () => {
+    const operationIds = Object.values(document.paths).flatMap((item) => Object.values(item).map((operation) => operation.operationId));
+    for (const entry of loadRouteMap('routes.config.json').passthrough) expect(operationIds).toContain(entry.id);
+    expect(document.paths['/engine-rest/external-task/{id}/complete']?.post?.operationId).toBe('worker.complete');
+  });
+
+  it('stays a valid OpenAPI 3.1 document with a config-added /** passthrough', async () => {
+    const shipped = JSON.parse(readFileSync('routes.config.json', 'utf8')) as { passthrough: object[] };
+    shipped.passthrough.push({ id: 'history.read', method: 'GET', path: '/history/**', allow: { roles: ['org:admin'] } });
+    const withHistory = openApiDocument(parseRouteMap(shipped)) as unknown as { paths: Record<string, unknown> };
+    expect(withHistory.paths['/engine-rest/history/{rest}']).toBeDefined();
+    const validator = new Validator();
+    const result = await validator.validate(withHistory as object);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
   });
 });

@@ -1,0 +1,49 @@
+import type { PassthroughDefinition } from '../config/routeMap.js';
+import { errorResponseRefs } from './errorResponses.js';
+import { openApiPath, pathParamsOf } from './pathTemplates.js';
+import type { Operation, Parameter } from './types.js';
+
+function whoMay(entry: PassthroughDefinition): string {
+  const allow = entry.allow;
+  if (!allow) return 'Any signed-in user; no machine.';
+  const parts: string[] = [];
+  if (allow.roles || allow.permissions || allow.users) {
+    const users = [...(allow.roles ?? []), ...(allow.permissions ?? [])].join(', ');
+    parts.push(`Users with ${users || 'a listed id'}${allow.users ? ` (or ${allow.users.length} named user(s))` : ''}, and administrators.`);
+  }
+  if (allow.machines) parts.push(`Clerk machines (M2M tokens in JWT form)${allow.machines.scopes?.length ? ` with scope ${allow.machines.scopes.join(', ')}` : ''}.`);
+  return parts.join(' ');
+}
+
+/** `/external-task/:id/complete` → `/engine-rest/external-task/{id}/complete`; a trailing `/**` is one `{rest}` parameter. */
+export function passthroughPath(entry: PassthroughDefinition): string {
+  return `/engine-rest${openApiPath(entry.path.replace(/\/\*\*$/, '/{rest}'))}`;
+}
+
+/** A passthrough entry as an operation: the engine's own API, forwarded for the callers the entry allows. */
+export function passthroughOperation(entry: PassthroughDefinition): Operation {
+  const parameters: Parameter[] = pathParamsOf(entry.path).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  if (entry.path.endsWith('/**')) {
+    parameters.push({ name: 'rest', in: 'path', required: true, description: 'Any path below (one or more segments)', schema: { type: 'string' } });
+  }
+  return {
+    operationId: entry.id,
+    summary: `engine-rest ${entry.method} ${entry.path}`,
+    description: [
+      entry.description ?? 'Forwarded to the same path under ENGINE_URL for existing Camunda REST clients; the engine answers, errors included, pass through unchanged.',
+      `Who may call: ${whoMay(entry)}`,
+      entry.timeout ? `Timeout: ${entry.timeout} s.` : '',
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+    tags: ['engine-rest passthrough'],
+    ...(parameters.length > 0 && { parameters }),
+    ...(entry.method !== 'GET' && entry.method !== 'DELETE' && {
+      requestBody: { required: false, content: { 'application/json': { schema: { description: "The engine's own request body" } } } },
+    }),
+    responses: {
+      default: { description: "The engine's answer, unchanged (Camunda engine-rest)" },
+      ...errorResponseRefs([400, 401, 403, 502, 504]),
+    },
+  };
+}
