@@ -59,9 +59,14 @@ export function normaliseEngineError(status: number, body: EngineErrorBody): Pro
   if (/TaskAlreadyClaimedException/.test(body.type ?? '') || /is already claimed/i.test(body.message ?? '')) {
     return new ProxyError(409, 'conflict', describe(body, 'task already claimed'));
   }
-  // Two completions of one task at once: the loser gets OptimisticLockingException (ENGINE-03005)
-  // or, a moment later, "list of executions is empty". Either way someone else got there first.
-  if (/OptimisticLocking/.test(body.type ?? '') || /updated by another transaction concurrently|list of executions is empty/i.test(body.message ?? '')) {
+  // Two completions of one task at once: the loser gets OptimisticLockingException (ENGINE-03005),
+  // "list of executions is empty", or a NullPointerException in ExecutionEntity.removeTask because
+  // the execution is already gone (all three seen in test/contract engineErrors "concurrent
+  // completion"). Either way someone else got there first.
+  if (
+    /OptimisticLocking/.test(body.type ?? '') ||
+    /updated by another transaction concurrently|list of executions is empty|ExecutionEntity\.removeTask.*"execution" is null/i.test(body.message ?? '')
+  ) {
     return new ProxyError(409, 'conflict', describe(body, 'changed concurrently by another request'));
   }
   if (status === 403) return new ProxyError(403, 'forbidden', describe(body, 'the engine refused the operation'));

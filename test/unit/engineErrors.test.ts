@@ -238,3 +238,18 @@ describe('parseEngineError', () => {
     expect(normalised(500, parsed).detail).toContain('500');
   });
 });
+
+describe('normaliseEngineError: the losers of a concurrent completion', () => {
+  it.each([
+    ['OptimisticLockingException', 'ENGINE-03005 Execution of \'UPDATE ExecutionEntity[x]\' failed. Entity was updated by another transaction concurrently.'],
+    ['RestException', 'Cannot complete task t: Cannot restore state of process instance p: list of executions is empty'],
+    ['NullPointerException', 'Cannot invoke "org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity.removeTask(org.camunda.bpm.engine.impl.persistence.entity.TaskEntity)" because "execution" is null'],
+  ])('500 %s is a 409 conflict keeping the message', (type, message) => {
+    const error = normaliseEngineError(500, { type, message });
+    expect([error.status, error.error, error.detail]).toEqual([409, 'conflict', message]);
+  });
+
+  it('another NullPointerException stays a 502', () => {
+    expect(normaliseEngineError(500, { type: 'NullPointerException', message: 'Cannot invoke "x.y()" because "z" is null' }).status).toBe(502);
+  });
+});
