@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig, type ProxyConfig } from './config/env.js';
 import { loadRouteMap, type RouteMap } from './config/routeMap.js';
 import { createLogger } from './http/log.js';
+import { createStdoutSink, type FlushableLogSink } from './http/logSink.js';
 
 const DRAIN_TIMEOUT_MS = 10_000;
 const METRICS_REQUEST = 'proxy:metrics';
@@ -26,7 +27,7 @@ function loadOrExit(): { config: ProxyConfig; routeMap: RouteMap } {
 }
 
 /** Stops accepting, lets in-flight requests finish (bounded), then exits 0. */
-function drainOnSignals(server: Server, onClosed: () => void, log: (message: string) => void): void {
+function drainOnSignals(server: Server, onClosed: () => void, log: (message: string) => void, sink: FlushableLogSink): void {
   let draining = false;
   const drain = (signal: NodeJS.Signals) => {
     if (draining) return;
@@ -41,6 +42,7 @@ function drainOnSignals(server: Server, onClosed: () => void, log: (message: str
       clearTimeout(forceExit);
       onClosed();
       log('drained, exiting');
+      sink.flushSync();
       process.exit(0);
     });
     server.closeIdleConnections();
@@ -66,7 +68,12 @@ function clusterMetrics(): Promise<string> {
 
 function serve(config: ProxyConfig, routeMap: RouteMap): void {
   const inCluster = cluster.isWorker;
-  const { app, log, close, metrics } = createApp(config, routeMap, inCluster ? { collectMetrics: clusterMetrics } : {});
+  const sink = createStdoutSink();
+  const { app, log, close, metrics } = createApp(config, routeMap, {
+    log: createLogger(config.logLevel, sink),
+    accessLogSink: sink,
+    ...(inCluster && { collectMetrics: clusterMetrics }),
+  });
   if (inCluster) {
     // prom-client only answers the primary's metric requests once an aggregator exists in the worker.
     void new AggregatorRegistry();
@@ -79,7 +86,7 @@ function serve(config: ProxyConfig, routeMap: RouteMap): void {
   // Slightly above typical load-balancer idle timeouts, so the proxy is never the one to drop a reused socket.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  drainOnSignals(server, close, (message) => log.info(message, { pid: process.pid }));
+  drainOnSignals(server, close, (message) => log.info(message, { pid: process.pid }), sink);
 }
 
 /** WEB_CONCURRENCY > 1: the primary only forks, restarts crashed workers and relays shutdown. */
