@@ -20,4 +20,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Run node directly: `npm start` runs it under sh, which does not forward SIGTERM, so nothing would drain.
-CMD ["node", "dist/server.js"]
+# A smaller young generation keeps RSS flat under a flood of distinct tokens at no measured throughput
+# cost (bench: 1.58x -> 1.14x RSS after 100k tokens).
+CMD ["node", "--max-semi-space-size=8", "dist/server.js"]

@@ -72,7 +72,8 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
 
   app.use(assignRequestId);
   app.use(measureRequests(metrics));
-  if (config.logLevel !== 'silent') app.use(accessLog(deps.accessLogSink ?? process.stdout));
+  // The access log is info: at warn and above it is not written, and not built either.
+  if (config.logLevel === 'info' || config.logLevel === 'debug') app.use(accessLog(deps.accessLogSink ?? process.stdout));
   app.use(helmet());
   app.use(
     cors({

@@ -14,7 +14,9 @@ export interface EngineConnection {
 
 export function createEngineConnection(engine: { url: string; user: string; password: string; timeoutMs: number; maxSockets: number }): EngineConnection {
   const url = new URL(engine.url);
-  const options = { keepAlive: true, maxSockets: engine.maxSockets, maxFreeSockets: Math.min(engine.maxSockets, 16), scheduling: 'lifo' as const };
+  // maxFreeSockets = maxSockets: a smaller free pool closes a socket after each burst above it and
+  // reopens one for the next, measured as a new engine connection every ~4 requests at 32 in flight.
+  const options = { keepAlive: true, maxSockets: engine.maxSockets, maxFreeSockets: engine.maxSockets, scheduling: 'lifo' as const };
   return Object.freeze({
     origin: url.origin,
     basePath: url.pathname.replace(/\/+$/, ''),

@@ -5,6 +5,8 @@ type Segment = { literal: string } | { param: string };
 /** An engine-rest path template compiled once at start. */
 export interface EnginePathTemplate {
   readonly segments: readonly Segment[];
+  /** The whole path when the template has no parameters: nothing to build per request. */
+  readonly fixed?: string;
   /** The literal part before the first parameter, e.g. `/task/` for `/task/:id/complete`. */
   readonly prefix: string;
 }
@@ -15,7 +17,7 @@ export function compileEngineTemplate(template: string): EnginePathTemplate {
     .slice(1)
     .map((part) => (part.startsWith(':') ? { param: part.slice(1) } : { literal: part }));
   const firstParam = template.indexOf('/:');
-  return { segments, prefix: firstParam === -1 ? template : template.slice(0, firstParam + 1) };
+  return { segments, prefix: firstParam === -1 ? template : template.slice(0, firstParam + 1), ...(firstParam === -1 && { fixed: template }) };
 }
 
 /**
@@ -23,6 +25,7 @@ export function compileEngineTemplate(template: string): EnginePathTemplate {
  * re-encoded as exactly one path segment, and values that would be a dot segment are refused.
  */
 export function enginePathFor(basePath: string, template: EnginePathTemplate, params: Readonly<Record<string, string | undefined>>): string {
+  if (template.fixed !== undefined) return basePath + template.fixed;
   let path = basePath;
   for (const segment of template.segments) {
     if ('literal' in segment) {
@@ -47,12 +50,23 @@ function assertStaysInside(path: string, prefix: string): void {
   }
 }
 
+// The fixed part of each route's query, serialised once (keyed by the route's compiled map).
+const fixedQueryText = new WeakMap<ReadonlyMap<string, string>, string>();
+
 /**
  * Fixed query parameters from the route map always win over the client's; everything else
  * the client sent passes through untouched (not even re-serialised when nothing is fixed).
  */
 export function engineQueryFor(rawQuery: string, fixed: ReadonlyMap<string, string> | undefined): string {
   if (!fixed || fixed.size === 0) return rawQuery ? `?${rawQuery}` : '';
+  if (!rawQuery) {
+    let text = fixedQueryText.get(fixed);
+    if (text === undefined) {
+      text = `?${new URLSearchParams([...fixed]).toString()}`;
+      fixedQueryText.set(fixed, text);
+    }
+    return text;
+  }
   const params = new URLSearchParams(rawQuery);
   for (const [name, value] of fixed) params.set(name, value);
   return `?${params.toString()}`;

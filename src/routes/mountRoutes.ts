@@ -39,8 +39,10 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
   for (const route of routes) {
     const intercept = route.intercept ? intercepts[route.intercept] : undefined;
     const policy = route.policy ? policies[route.policy as PolicyName] : undefined;
-    const decided = (principal: Principal, outcome: 'allow' | 'deny', reason?: string) =>
-      log.debug('authorization', { userId: principal.id, route: route.id, policy: route.policy ?? (route.allow ? 'allow' : 'signed-in'), outcome, reason });
+    const decidedByPolicy = route.policy ?? (route.allow ? 'allow' : 'signed-in');
+    const decided = (principal: Principal, outcome: 'allow' | 'deny', reason?: string) => {
+      if (log.level === 'debug') log.debug('authorization', { userId: principal.id, route: route.id, policy: decidedByPolicy, outcome, reason });
+    };
 
     const checkAllow: RequestHandler = (_req, res, next) => {
       res.locals.routeId = route.id;
