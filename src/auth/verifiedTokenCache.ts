@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { AuthenticationFailed, type Authenticator } from './clerkSession.js';
 import type { Principal } from './principal.js';
@@ -28,7 +29,7 @@ const lastingFailures = new Set([
 ]);
 
 /**
- * Remembers successful Clerk verifications by the exact token string until the token expires
+ * Remembers successful Clerk verifications by a SHA-256 of the exact token until the token expires
  * (minus the clock skew) or `maxTtlMs`, whichever is sooner. Frontends send the same session token
  * many times in its ~60 s life, so verification (about 1.45 ms of CPU) happens once per token.
  * Everything that depends on the request rather than the token (route rules, policies) still runs
@@ -48,18 +49,20 @@ export function withVerifiedTokenCache(inner: Authenticator, options: VerifiedTo
     async authenticate(authorization) {
       if (!authorization) return inner.authenticate(authorization);
       const at = now();
-      const hit = verified.get(authorization);
+      // A digest of the exact header, not the ~1 KB token itself: the bound is what keeps memory flat.
+      const key = createHash('sha256').update(authorization).digest('base64url');
+      const hit = verified.get(key);
       if (hit && hit.until > at) return hit.principal;
-      const miss = rejected.get(authorization);
+      const miss = rejected.get(key);
       if (miss && miss.until > at) throw miss.failure;
       try {
         const principal = await inner.authenticate(authorization);
         const until = Math.min(principal.expiresAt * 1000 - clockSkewMs, at + maxTtlMs);
-        if (until > at) verified.set(authorization, { principal, until });
+        if (until > at) verified.set(key, { principal, until });
         return principal;
       } catch (error) {
         if (error instanceof AuthenticationFailed && lastingFailures.has(error.reason)) {
-          rejected.set(authorization, { failure: error, until: at + failureTtlMs });
+          rejected.set(key, { failure: error, until: at + failureTtlMs });
         }
         throw error;
       }
