@@ -127,23 +127,26 @@ export function createClerkAuthenticator(config: ClerkConfig, deps: ClerkAuthent
     throw new AuthenticationFailed('unknown-signing-key', detailForReason['jwk-kid-mismatch']!);
   }
 
+  /**
+   * Clerk sees a request carrying nothing but the bearer header: no cookies, no Accept: text/html
+   * and no Sec-Fetch-Dest, so it never answers with a handshake redirect, and a token in a cookie
+   * or in the query string cannot count.
+   */
+  async function verify(authorization: string | undefined, acceptsToken: 'session_token' | 'm2m_token') {
+    if (!authorization) throw new AuthenticationFailed('missing-token', 'missing bearer token in the Authorization header');
+    const token = bearerPattern.exec(authorization)?.[1];
+    const header = token ? headerOf(token) : undefined;
+    if (!token || !header) throw new AuthenticationFailed('malformed-token', 'malformed bearer token');
+    const request = new Request('http://proxy.invalid/', { headers: { authorization: `Bearer ${token}` } });
+    const jwtKey = await jwtKeyFor(header.kid);
+    return acceptsToken === 'session_token'
+      ? clerk.authenticateRequest(request, { jwtKey, authorizedParties, audience, acceptsToken })
+      : clerk.authenticateRequest(request, { jwtKey, acceptsToken });
+  }
+
   return {
     async authenticate(authorization) {
-      if (!authorization) throw new AuthenticationFailed('missing-token', 'missing bearer token in the Authorization header');
-      const token = bearerPattern.exec(authorization)?.[1];
-      const header = token ? headerOf(token) : undefined;
-      if (!token || !header) throw new AuthenticationFailed('malformed-token', 'malformed bearer token');
-
-      // A request carrying nothing but the bearer header: no cookies, no Accept: text/html and no
-      // Sec-Fetch-Dest, so Clerk never answers with a handshake redirect, and a token in a cookie
-      // or in the query string cannot count.
-      const request = new Request('http://proxy.invalid/', { headers: { authorization: `Bearer ${token}` } });
-      const state = await clerk.authenticateRequest(request, {
-        jwtKey: await jwtKeyFor(header.kid),
-        authorizedParties,
-        audience,
-        acceptsToken: 'session_token',
-      });
+      const state = await verify(authorization, 'session_token');
       if (!state.isAuthenticated) {
         const reason = failureReason(state.reason, state.message);
         throw new AuthenticationFailed(reason, detailForReason[reason] ?? 'token rejected');
@@ -158,12 +161,7 @@ export function createClerkAuthenticator(config: ClerkConfig, deps: ClerkAuthent
     },
 
     async authenticateMachine(authorization) {
-      if (!authorization) throw new AuthenticationFailed('missing-token', 'missing bearer token in the Authorization header');
-      const token = bearerPattern.exec(authorization)?.[1];
-      const header = token ? headerOf(token) : undefined;
-      if (!token || !header) throw new AuthenticationFailed('malformed-token', 'malformed bearer token');
-      const request = new Request('http://proxy.invalid/', { headers: { authorization: `Bearer ${token}` } });
-      const state = await clerk.authenticateRequest(request, { jwtKey: await jwtKeyFor(header.kid), acceptsToken: 'm2m_token' });
+      const state = await verify(authorization, 'm2m_token');
       if (!state.isAuthenticated) {
         const reason = failureReason(state.reason, state.message);
         throw new AuthenticationFailed(reason, detailForReason[reason] ?? machineDetail(state.message));

@@ -18,27 +18,29 @@ export async function probeEngine(connection: EngineConnection, timeoutMs: numbe
   }
 }
 
+/** An engine probe as an endpoint: `answer` turns what the engine said into the status and body. */
+function engineProbe(
+  connection: EngineConnection,
+  routeId: string,
+  answer: (engine: EngineStatus) => { status: number; state: string },
+): RequestHandler {
+  const timeoutMs = Math.min(connection.timeoutMs, 2_000);
+  return async (_req, res) => {
+    res.locals.routeId = routeId;
+    const engine = await probeEngine(connection, timeoutMs);
+    const { status, state } = answer(engine);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(status).json({ status: state, timestamp: new Date().toISOString(), engine });
+  };
+}
+
 /**
  * Liveness: always 200 while the process serves. `status` says whether the engine answered.
  * Never includes ENGINE_URL or credentials.
  */
-export function health(connection: EngineConnection): RequestHandler {
-  const timeoutMs = Math.min(connection.timeoutMs, 2_000);
-  return async (_req, res) => {
-    res.locals.routeId = 'health';
-    const engine = await probeEngine(connection, timeoutMs);
-    res.setHeader('Cache-Control', 'no-store');
-    res.json({ status: engine.reachable ? 'healthy' : 'degraded', timestamp: new Date().toISOString(), engine });
-  };
-}
+export const health = (connection: EngineConnection) =>
+  engineProbe(connection, 'health', (engine) => ({ status: 200, state: engine.reachable ? 'healthy' : 'degraded' }));
 
 /** Readiness: 503 while the engine is unreachable, so a load balancer stops sending traffic. */
-export function readiness(connection: EngineConnection): RequestHandler {
-  const timeoutMs = Math.min(connection.timeoutMs, 2_000);
-  return async (_req, res) => {
-    res.locals.routeId = 'ready';
-    const engine = await probeEngine(connection, timeoutMs);
-    res.setHeader('Cache-Control', 'no-store');
-    res.status(engine.reachable ? 200 : 503).json({ status: engine.reachable ? 'ready' : 'unavailable', timestamp: new Date().toISOString(), engine });
-  };
-}
+export const readiness = (connection: EngineConnection) =>
+  engineProbe(connection, 'ready', (engine) => (engine.reachable ? { status: 200, state: 'ready' } : { status: 503, state: 'unavailable' }));
