@@ -27,6 +27,11 @@ interface EngineVariable {
 }
 
 /** Starts leaveRequest (which needs nothing but the initiator) with these variables. */
+/** Starts leaveRequest with a body sent as written: JSON.parse must not round its numbers first. */
+function startRawLeave(json: string): request.Test {
+  return request(h.app).post('/api/processes/leaveRequest/start').set('Authorization', h.bearer()).set('Content-Type', 'application/json').send(json);
+}
+
 async function startLeave(variables: Record<string, unknown>, businessKey = uniqueKey('vars')): Promise<request.Response> {
   return request(h.app).post('/api/processes/leaveRequest/start').set('Authorization', h.bearer()).send({ businessKey, variables });
 }
@@ -123,11 +128,7 @@ describe('plain values: typed by the proxy, stored and read back', () => {
 
   it('1.0 in the JSON text is an Integer (JSON has no separate float syntax once parsed)', async () => {
     const businessKey = uniqueKey('vars-one');
-    const res = await request(h.app)
-      .post('/api/processes/leaveRequest/start')
-      .set('Authorization', h.bearer())
-      .set('Content-Type', 'application/json')
-      .send(`{"businessKey":"${businessKey}","variables":{"one":1.0}}`);
+    const res = await startRawLeave(`{"businessKey":"${businessKey}","variables":{"one":1.0}}`);
     expect(res.status).toBe(201);
     expect((await variablesOf(res.body.id)).one).toEqual({ type: 'Integer', value: 1, valueInfo: {} });
   });
@@ -217,11 +218,7 @@ describe('Dates', () => {
 describe('integers the client cannot send exactly', () => {
   it('a plain integer beyond 2^53 in the JSON text is 400 naming it, and nothing is created', async () => {
     const businessKey = uniqueKey('vars-big');
-    const res = await request(h.app)
-      .post('/api/processes/leaveRequest/start')
-      .set('Authorization', h.bearer())
-      .set('Content-Type', 'application/json')
-      .send(`{"businessKey":"${businessKey}","variables":{"big":9007199254740993}}`);
+    const res = await startRawLeave(`{"businessKey":"${businessKey}","variables":{"big":9007199254740993}}`);
     const body = expectEnvelope(res, 400, 'invalid_request');
     expect(body.detail).toContain("variable 'big'");
     expect(body.detail).toContain('2^53');
@@ -231,11 +228,7 @@ describe('integers the client cannot send exactly', () => {
 
   it('the same for an explicit Long', async () => {
     const businessKey = uniqueKey('vars-big-long');
-    const res = await request(h.app)
-      .post('/api/processes/leaveRequest/start')
-      .set('Authorization', h.bearer())
-      .set('Content-Type', 'application/json')
-      .send(`{"businessKey":"${businessKey}","variables":{"big":{"type":"Long","value":9007199254740993}}}`);
+    const res = await startRawLeave(`{"businessKey":"${businessKey}","variables":{"big":{"type":"Long","value":9007199254740993}}}`);
     expect(expectEnvelope(res, 400, 'invalid_request').detail).toContain("variable 'big'");
     expect(await historicInstancesByBusinessKey(businessKey)).toEqual([]);
   });
@@ -243,11 +236,7 @@ describe('integers the client cannot send exactly', () => {
   it('an integer beyond 2^53 inside a Json value is refused too, not stored rounded', async () => {
     // Same silent data loss the top-level check prevents: JSON.parse already rounded 9007199254740993.
     const businessKey = uniqueKey('vars-big-nested');
-    const res = await request(h.app)
-      .post('/api/processes/leaveRequest/start')
-      .set('Authorization', h.bearer())
-      .set('Content-Type', 'application/json')
-      .send(`{"businessKey":"${businessKey}","variables":{"invoice":{"id":9007199254740993}}}`);
+    const res = await startRawLeave(`{"businessKey":"${businessKey}","variables":{"invoice":{"id":9007199254740993}}}`);
     expect(expectEnvelope(res, 400, 'invalid_request').detail).toContain("variable 'invoice'");
     expect(await historicInstancesByBusinessKey(businessKey)).toEqual([]);
   });
