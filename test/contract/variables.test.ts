@@ -48,6 +48,32 @@ async function startAndRead(variables: Record<string, unknown>): Promise<Record<
   return variablesOf(started.body.id);
 }
 
+type RoundTripRow = [name: string, sent: unknown, type: string, readBack: unknown];
+
+/**
+ * Starts one instance with every row's variable, reads the variables back through the proxy, and
+ * checks each row's engine type and value. Returns the read variables for further checks.
+ */
+function roundTrip(matrix: RoundTripRow[]): Record<string, EngineVariable> {
+  const read: Record<string, EngineVariable> = {};
+  beforeAll(async () => {
+    Object.assign(read, await startAndRead(Object.fromEntries(matrix.map(([name, sent]) => [name, sent]))));
+  });
+
+  it.each(matrix)('%s: %j is stored as %s', (name, _sent, type, readBack) => {
+    const variable = read[name];
+    expect(variable?.type).toBe(type);
+    if (type === 'Json') {
+      // Read back as the JSON text, not as the engine's Spin node (deserializeValues=false).
+      expect(typeof variable!.value).toBe('string');
+      expect(JSON.parse(variable!.value as string)).toEqual(readBack);
+    } else {
+      expect(variable!.value).toEqual(readBack);
+    }
+  });
+  return read;
+}
+
 describe('plain values: typed by the proxy, stored and read back', () => {
   const jsonObject = { a: 1, b: { c: [1, 2, 'x'], d: null, e: true }, 'ü': 'ß', long: 3_000_000_000, f: 0.5 };
   const jsonArray = [1, 'two', { three: 3 }, [4], null];
@@ -80,22 +106,7 @@ describe('plain values: typed by the proxy, stored and read back', () => {
     ['extraKey', { type: 'String', value: 'x', note: 1 }, 'Json', { type: 'String', value: 'x', note: 1 }],
   ];
 
-  let read: Record<string, EngineVariable>;
-  beforeAll(async () => {
-    read = await startAndRead(Object.fromEntries(matrix.map(([name, sent]) => [name, sent])));
-  });
-
-  it.each(matrix)('%s: %j is stored as %s', (name, _sent, type, readBack) => {
-    const variable = read[name];
-    expect(variable?.type).toBe(type);
-    if (type === 'Json') {
-      // Read back as the JSON text, not as the engine's Spin node (deserializeValues=false).
-      expect(typeof variable!.value).toBe('string');
-      expect(JSON.parse(variable!.value as string)).toEqual(readBack);
-    } else {
-      expect(variable!.value).toEqual(readBack);
-    }
-  });
+  const read = roundTrip(matrix);
 
   it('nothing else was stored but the stamps', () => {
     expect(Object.keys(read).sort()).toEqual([...matrix.map(([name]) => name), 'initiator', 'initiatorEmail', 'initiatorName'].sort());
@@ -148,17 +159,7 @@ describe('explicit {value, type}', () => {
     ['jsonFromArray', { value: [true], type: 'Json' }, 'Json', [true]],
   ];
 
-  let read: Record<string, EngineVariable>;
-  beforeAll(async () => {
-    read = await startAndRead(Object.fromEntries(matrix.map(([name, sent]) => [name, sent])));
-  });
-
-  it.each(matrix)('%s: %j is stored as %s', (name, _sent, type, readBack) => {
-    const variable = read[name];
-    expect(variable?.type).toBe(type);
-    if (type === 'Json') expect(JSON.parse(variable!.value as string)).toEqual(readBack);
-    else expect(variable!.value).toEqual(readBack);
-  });
+  roundTrip(matrix);
 });
 
 describe('Json typing is real inside the engine (jsonCheck gateway calls order.prop("priority"))', () => {
