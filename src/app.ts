@@ -20,6 +20,7 @@ import { createEngineProxy } from './proxy/engineProxy.js';
 import { compilePassthrough } from './passthrough/passthroughRules.js';
 import { passthroughRouter } from './passthrough/passthroughRouter.js';
 import { compileRoutes } from './routes/compile.js';
+import { refusePathParameters } from './routes/enginePath.js';
 import { mountRoutes } from './routes/mountRoutes.js';
 
 export interface AppDeps {
@@ -99,10 +100,12 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
       sessions: authenticator,
       machines: machineAuthenticator,
       engineProxy,
+      bodyLimit: config.bodyLimit,
       log,
       onAuthFailure: countAuthFailure,
     }),
   );
+  app.use('/api', refusePathParameters);
   app.use(requireSession(authenticator, countAuthFailure));
   app.get('/api/user', async (_req, res) => {
     const principal = await directory.complete(res.locals.principal as Principal);

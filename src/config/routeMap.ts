@@ -18,6 +18,8 @@ export interface RouteDefinition {
   readonly intercept?: InterceptName;
   readonly allow?: AllowRule;
   readonly policy?: string;
+  /** `none` for an action that takes no body (refused with 400); default: none for GET and DELETE, JSON otherwise. */
+  readonly body?: 'none' | 'json';
 }
 
 /** One engine-rest path that /engine-rest on the proxy forwards as it is. */

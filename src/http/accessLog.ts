@@ -18,7 +18,7 @@ export function accessLog(sink: LogSink): RequestHandler {
         msg: 'request',
         requestId: locals.requestId,
         pid: process.pid,
-        method: locals.clientMethod ?? req.method,
+        method: req.method,
         path: ((req as unknown as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0],
         route: locals.routeId ?? null,
         status: Number(tokens.status?.(req, res)) || null,

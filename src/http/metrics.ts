@@ -43,7 +43,7 @@ export function measureRequests(metrics: ProxyMetrics): RequestHandler {
     metrics.inFlight.inc();
     res.once('close', () => {
       metrics.inFlight.dec();
-      stop({ route: String(res.locals.routeId ?? 'unmatched'), method: String(res.locals.clientMethod ?? req.method), status: String(res.statusCode) });
+      stop({ route: String(res.locals.routeId ?? 'unmatched'), method: req.method, status: String(res.statusCode) });
     });
     next();
   };

@@ -3,7 +3,8 @@ import { AuthenticationFailed, tokenKind, type Authenticator, type MachineAuthen
 import { forbidden } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
 import type { EngineCall } from '../proxy/engineProxy.js';
-import { normalisedSegments } from './pathPattern.js';
+import { checkedBody, readWholeBody } from '../routes/requestBody.js';
+import { enginePathOf, normalisedSegments } from './pathPattern.js';
 import { findRule, mayUse, type Caller, type PassthroughRule } from './passthroughRules.js';
 
 export interface PassthroughDeps {
@@ -12,9 +13,12 @@ export interface PassthroughDeps {
   sessions: Authenticator;
   machines: MachineAuthenticator;
   engineProxy: RequestHandler;
+  bodyLimit: string;
   log: Logger;
   onAuthFailure?: (reason: string) => void;
 }
+
+const bodilessMethods = new Set(['GET', 'HEAD', 'DELETE']);
 
 async function callerOf(req: Request, deps: PassthroughDeps): Promise<Caller> {
   const authorization = req.headers.authorization;
@@ -35,6 +39,7 @@ async function callerOf(req: Request, deps: PassthroughDeps): Promise<Caller> {
  * parse the engine's own `{type, message}`.
  */
 export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
+  const readBody = readWholeBody(deps.bodyLimit);
   return async (req, res, next) => {
     const url = req.originalUrl;
     const queryAt = url.indexOf('?');
@@ -60,12 +65,22 @@ export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
     });
     if (!allowed) throw forbidden(rule ? `${caller.kind === 'machine' ? 'this machine' : 'you'} may not call ${rule.id}` : `${req.method} ${rawPath} is not open through the passthrough`);
 
-    const call: EngineCall = {
-      path: `${deps.basePath}${rawPath}${queryAt === -1 ? '' : url.slice(queryAt)}`,
-      timeoutMs: rule.timeoutMs,
-      passthrough: true,
-    };
-    res.locals.engineCall = call;
-    deps.engineProxy(req, res, next);
+    readBody(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      try {
+        // The client's body, whatever its media type, byte for byte, with the proxy's own framing.
+        const body = checkedBody(req, bodilessMethods.has(req.method) ? 'none' : 'raw');
+        const call: EngineCall = {
+          path: `${deps.basePath}${enginePathOf(segments)}${queryAt === -1 ? '' : url.slice(queryAt)}`,
+          timeoutMs: rule.timeoutMs,
+          passthrough: true,
+          ...(body.raw && { body: body.raw, contentType: body.contentType ?? 'application/octet-stream' }),
+        };
+        res.locals.engineCall = call;
+        deps.engineProxy(req, res, next);
+      } catch (failure) {
+        next(failure);
+      }
+    });
   };
 }

@@ -17,8 +17,13 @@ export interface EngineCall {
   method?: string;
   /** Full engine path including ENGINE_URL's base path and the query string. */
   path: string;
-  /** A replacement JSON body (intercepted routes). */
-  body?: string;
+  /**
+   * The whole body the engine gets, framed by the proxy with its own Content-Length: the client's
+   * checked body, or one the proxy made. Without one, the engine request carries no body at all.
+   */
+  body?: string | Buffer;
+  /** The body's media type; JSON unless said otherwise (the passthrough keeps the client's). */
+  contentType?: string;
   timeoutMs?: number;
   successStatus?: (engineStatus: number) => number;
   /**
@@ -34,12 +39,22 @@ function engineCallOf(res: ServerResponse): EngineCall {
   return (res as Response).locals.engineCall as EngineCall;
 }
 
-function writeReplacementBody(proxyReq: ClientRequest, body: string): void {
-  proxyReq.removeHeader('transfer-encoding');
-  proxyReq.removeHeader('content-encoding');
-  proxyReq.setHeader('content-type', 'application/json');
-  proxyReq.setHeader('content-length', Buffer.byteLength(body));
-  proxyReq.write(body);
+const bodilessMethods = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
+/**
+ * The engine request's method, headers and body are the proxy's own: the client's framing headers
+ * never cross, and the client's stream was read to its end before the call (see requestBody.ts), so
+ * http-proxy-middleware's pipe of it only ends the request after this body.
+ */
+function frameEngineRequest(proxyReq: ClientRequest, call: EngineCall): void {
+  if (call.method) proxyReq.method = call.method;
+  if (call.body !== undefined) {
+    proxyReq.setHeader('content-type', call.contentType ?? 'application/json');
+    proxyReq.setHeader('content-length', Buffer.byteLength(call.body));
+    proxyReq.write(call.body);
+  } else if (!bodilessMethods.has(proxyReq.method)) {
+    proxyReq.setHeader('content-length', 0);
+  }
 }
 
 function readBounded(stream: IncomingMessage, limit: number): Promise<string> {
@@ -92,7 +107,7 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         proxyReq.setHeader('accept', call.passthrough ? (req.headers.accept ?? 'application/json') : 'application/json');
         proxyReq.setHeader('x-request-id', String((res as Response).locals.requestId));
         proxyReq.setTimeout(call.timeoutMs ?? connection.timeoutMs, () => proxyReq.destroy(new EngineTimeout('engine timeout')));
-        if (call.body !== undefined) writeReplacementBody(proxyReq, call.body);
+        frameEngineRequest(proxyReq, call);
       },
       async proxyRes(proxyRes, _req, res) {
         const response = res as Response;
@@ -132,11 +147,9 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
   });
 
   return (req: Request, res: Response, next: NextFunction) => {
-    const { method } = res.locals.engineCall as EngineCall;
-    if (method && method !== req.method) {
-      res.locals.clientMethod = req.method;
-      req.method = method;
-    }
+    // http-proxy-middleware copies the client's headers into the engine request; an `Expect`
+    // header would make Node send them at once, before the proxy could replace them.
+    delete req.headers.expect;
     return proxy(req, res, (error?: unknown) => next(error === undefined ? undefined : engineFailure(error)));
   };
 }

@@ -4,9 +4,10 @@ import type { ClientRequest, IncomingHttpHeaders, OutgoingHttpHeaders } from 'no
  * Allowlists, not denylists: the engine gets only what it needs to parse the request, and the
  * client gets only what describes the body. Everything else (Authorization, Cookie,
  * Proxy-Authorization, X-Forwarded-*, X-User-style identity headers on the way in; Set-Cookie,
- * WWW-Authenticate, Location, Server on the way out) never crosses.
+ * WWW-Authenticate, Location, Server on the way out) never crosses. The body's own headers
+ * (Content-Type, Content-Length, Transfer-Encoding, Content-Encoding) are the proxy's to set.
  */
-const requestHeadersToEngine = new Set(['content-type', 'content-length', 'transfer-encoding', 'accept-language', 'host']);
+const requestHeadersToEngine = new Set(['accept-language', 'host']);
 
 const responseHeadersToClient = [
   'content-type',

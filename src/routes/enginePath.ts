@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import { badRequest, ProxyError } from '../http/errors.js';
 
 type Segment = { literal: string } | { param: string };
@@ -71,3 +72,16 @@ export function engineQueryFor(rawQuery: string, fixed: ReadonlyMap<string, stri
   for (const [name, value] of fixed) params.set(name, value);
   return `?${params.toString()}`;
 }
+
+/**
+ * `;` starts a path parameter for the engine's server (Tomcat), which cuts it off before it
+ * normalises dot segments. No route of the proxy has one, so a path carrying one, literally or
+ * percent-encoded, is refused before it is matched.
+ */
+export const refusePathParameters: RequestHandler = (req, _res, next) => {
+  const url = req.originalUrl;
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  if (path.includes(';') || /%3b/i.test(path)) throw badRequest("path parameters (';') are not accepted");
+  next();
+};

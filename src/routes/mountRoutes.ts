@@ -12,6 +12,7 @@ import { intercepts } from '../intercepts/index.js';
 import type { EngineCall } from '../proxy/engineProxy.js';
 import type { CompiledRoute } from './compile.js';
 import { enginePathFor, engineQueryFor } from './enginePath.js';
+import { checkedBody, readWholeBody, type BodyKind } from './requestBody.js';
 
 export interface RouteDeps {
   connection: EngineConnection;
@@ -28,12 +29,23 @@ const rawQueryOf = (req: Request) => {
 };
 
 /**
+ * What the route does with a client body: intercepts and body-reading policies take JSON; a route
+ * map entry may say `body: "none"` for an action that takes none; otherwise GET and DELETE take
+ * none and the other methods forward a JSON body as it is.
+ */
+export function bodyKindOf(route: CompiledRoute): BodyKind {
+  if (route.definition.body) return route.definition.body;
+  if (route.intercept || (route.policy && policies[route.policy as PolicyName]?.readsBody)) return 'json';
+  return route.method === 'GET' || route.method === 'DELETE' ? 'none' : 'json';
+}
+
+/**
  * One express route per entry of the route map, all ending in the same engine proxy:
- * allow rule → body → intercept (validate, type, stamp) → policy → engine.
+ * allow rule → body (read whole, checked) → intercept (validate, type, stamp) → policy → engine.
  */
 export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): Router {
   const router = express.Router({ caseSensitive: true });
-  const parseJson = express.json({ limit: deps.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] });
+  const readBody = readWholeBody(deps.bodyLimit);
   const { log } = deps;
 
   for (const route of routes) {
@@ -57,19 +69,23 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
     const planEngineCall: RequestHandler = async (req: Request, res: Response, next) => {
       const principal = res.locals.principal as Principal;
       const rawQuery = rawQueryOf(req);
+      const body = checkedBody(req, bodyKind);
+      // The engine gets exactly one body, framed by the proxy: the client's checked JSON as it is,
+      // or what an intercept or policy makes of it below, or none.
       let call: EngineCall = {
         path: enginePathFor(deps.connection.basePath, route.engine, req.params as Record<string, string>) + engineQueryFor(rawQuery, route.fixedQuery),
+        ...(body.raw && { body: body.raw }),
       };
       if (intercept) {
-        const body = await intercept.engineBody(req.body, () => deps.directory.complete(principal));
-        call = { ...call, body: JSON.stringify(body), successStatus: intercept.successStatus };
+        const engineBody = await intercept.engineBody(body.json, () => deps.directory.complete(principal));
+        call = { ...call, body: JSON.stringify(engineBody), successStatus: intercept.successStatus };
       }
       if (policy) {
         const context: PolicyContext = {
           principal,
           params: req.params as Record<string, string>,
           rawQuery,
-          body: req.body,
+          body: body.json,
           engine: createEngineQueries(deps.connection, String(res.locals.requestId)),
           basePath: deps.connection.basePath,
           call,
@@ -87,8 +103,8 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
       next();
     };
 
-    const readsBody = intercept !== undefined || policy?.readsBody === true;
-    const handlers = readsBody ? [checkAllow, parseJson, planEngineCall, deps.engineProxy] : [checkAllow, planEngineCall, deps.engineProxy];
+    const bodyKind = bodyKindOf(route);
+    const handlers = [checkAllow, readBody, planEngineCall, deps.engineProxy];
     router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](route.path, ...handlers);
   }
   return router;

@@ -84,9 +84,10 @@ describe('starting a process', () => {
     expect(h.engine.requests).toHaveLength(0);
   });
 
-  it('rejects a body that is not JSON', async () => {
+  it('rejects a body that is not JSON with 415', async () => {
     const res = await request(h.app).post('/api/processes/order/start').set('Authorization', h.bearer()).set('Content-Type', 'text/plain').send('variables=1');
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(415);
+    expect(res.body.error).toBe('unsupported_media_type');
     expect(h.engine.requests).toHaveLength(0);
   });
 

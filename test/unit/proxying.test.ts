@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { parseRouteMap } from '../../src/config/routeMap.js';
 import { testUsers } from '../support/clerkTokens.js';
 import { startProxyHarness, type ProxyHarness } from '../support/proxyHarness.js';
 
@@ -139,19 +140,22 @@ describe('CORS', () => {
 });
 
 describe('the proxy on the hot path', () => {
-  it('does not parse or re-serialise bodies of routes without an intercept', async () => {
-    // A body on a GET route reaches the engine byte for byte only if nothing parsed it.
+  it('forwards the JSON body of a route without an intercept byte for byte, with its own framing', async () => {
     let received = '';
+    let framing: string | undefined;
     const raw: Server = createServer((req, res) => {
+      framing = req.headers['content-length'];
       req.on('data', (chunk: Buffer) => (received += chunk.toString()));
       req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
     });
     await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
-    const other = await startProxyHarness({ ENGINE_URL: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/engine-rest` });
+    const routeMap = parseRouteMap({ routes: [{ id: 'message.correlate', method: 'POST', path: '/api/messages', engine: '/message' }] });
+    const other = await startProxyHarness({ ENGINE_URL: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/engine-rest` }, { routeMap });
     try {
       const body = '{ "b":1,   "a": [1,2] }';
-      await request(other.app).get('/api/tasks').set('Authorization', other.bearer(admin)).set('Content-Type', 'application/json').send(body).expect(200);
+      await request(other.app).post('/api/messages').set('Authorization', other.bearer(admin)).set('Content-Type', 'application/json').send(body).expect(200);
       expect(received).toBe(body);
+      expect(framing).toBe(String(Buffer.byteLength(body)));
     } finally {
       await other.close();
       raw.close();

@@ -1,4 +1,4 @@
-import { forbidden } from '../../http/errors.js';
+import { badRequest, forbidden } from '../../http/errors.js';
 import type { Policy } from '../policy.js';
 import { taskAccessFor } from './taskAccess.js';
 
@@ -8,9 +8,20 @@ export const taskClaim: Policy = {
   readsBody: true,
   async apply(context) {
     const { engine, principal, params, body } = context;
-    const requested = body && typeof body === 'object' ? (body as { userId?: unknown }).userId : undefined;
+    const requested = claimedFor(body);
     if (requested !== undefined && requested !== principal.id) throw forbidden('a task can only be claimed for yourself');
     await taskAccessFor(engine, principal, params.id!);
     context.call = { ...context.call, body: JSON.stringify({ userId: principal.id }) };
   },
 };
+
+/** The optional body is `{}` or `{"userId": "<the caller>"}`; anything else is a mistake, not a claim. */
+function claimedFor(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('claim body must be a JSON object');
+  const { userId, ...rest } = body as { userId?: unknown };
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) throw badRequest(`invalid request body: unknown field '${unknown}'`);
+  if (userId !== undefined && typeof userId !== 'string') throw badRequest("invalid request body: 'userId' must be a string");
+  return userId;
+}
