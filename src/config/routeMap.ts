@@ -76,6 +76,7 @@ function assertCoherent(routes: RouteDefinition[], where: string): void {
     const pathParams = paramsOf(route.path);
     const needed = route.policy ? policyParam[route.policy] : undefined;
     if (needed && !pathParams.has(needed)) throw new ConfigError(`${at}: policy '${route.policy}' needs a :${needed} parameter in the path`);
+    if (route.intercept && route.body === 'none') throw new ConfigError(`${at}: intercept '${route.intercept}' reads a body, so body cannot be 'none'`);
     for (const param of paramsOf(route.engine)) {
       if (!pathParams.has(param)) throw new ConfigError(`${at}: engine uses :${param}, which the path does not define`);
     }

@@ -120,6 +120,8 @@ describe('parseRouteMap', () => {
     ['a dot segment in the engine template', { routes: [{ ...valid, engine: '/thing/./:id' }] }, /engine/],
     ['a dot-dot segment in the path', { routes: [{ ...valid, path: '/api/things/../:id' }] }, /path/],
     ['an unknown intercept', { routes: [{ ...valid, method: 'POST', intercept: 'auditEverything' }] }, /intercept/],
+    ['an unknown body kind', { routes: [{ ...valid, body: 'text' }] }, /body/],
+    ['an intercept on a route that takes no body', { routes: [{ ...valid, method: 'POST', path: '/api/things/:key/start', engine: '/process-definition/key/:key/start', intercept: 'startProcess', body: 'none' }] }, /body cannot be 'none'/],
     ['a numeric query value', { routes: [{ ...valid, query: { maxResults: 50 } }] }, /query\/maxResults/],
     ['a boolean query value', { routes: [{ ...valid, query: { latestVersion: true } }] }, /query\/latestVersion/],
     [
