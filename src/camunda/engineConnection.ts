@@ -56,13 +56,22 @@ export function callEngine(
         ...(payload !== undefined && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
       },
     });
-    outgoing.setTimeout(options.timeoutMs ?? connection.timeoutMs, () => outgoing.destroy(new EngineTimeout('engine did not answer in time')));
-    outgoing.on('error', reject);
+    // A deadline for the whole call (socket wait, request, whole answer), not an idle timer.
+    const deadline = setTimeout(() => outgoing.destroy(new EngineTimeout('engine did not answer in time')), options.timeoutMs ?? connection.timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(deadline);
+      reject(error);
+    };
+    outgoing.on('error', fail);
     outgoing.on('response', (answer) => {
       const chunks: Buffer[] = [];
       answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('error', reject);
-      answer.on('end', () => resolve({ status: answer.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      answer.on('error', fail);
+      answer.on('aborted', () => fail(Object.assign(new Error('engine answer was cut off'), { code: 'ECONNRESET' })));
+      answer.on('end', () => {
+        clearTimeout(deadline);
+        resolve({ status: answer.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+      });
     });
     outgoing.end(payload);
   });

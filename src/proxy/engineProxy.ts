@@ -106,7 +106,9 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         proxyReq.setHeader('authorization', connection.authorization);
         proxyReq.setHeader('accept', call.passthrough ? (req.headers.accept ?? 'application/json') : 'application/json');
         proxyReq.setHeader('x-request-id', String((res as Response).locals.requestId));
-        proxyReq.setTimeout(call.timeoutMs ?? connection.timeoutMs, () => proxyReq.destroy(new EngineTimeout('engine timeout')));
+        const locals = (res as Response).locals;
+        if (locals.engineDeadlinePassed) return void proxyReq.destroy(new EngineTimeout('engine timeout'));
+        locals.engineRequest = proxyReq;
         frameEngineRequest(proxyReq, call);
       },
       async proxyRes(proxyRes, _req, res) {
@@ -146,7 +148,22 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
     },
   });
 
+  /**
+   * ENGINE_TIMEOUT (or the passthrough rule's timeout) bounds the whole engine call: waiting for a
+   * free socket, sending, and the whole answer. A socket timeout alone starts only once a socket is
+   * assigned and restarts with every byte, so queueing and trickling answers would escape it.
+   */
+  function startDeadline(res: Response, call: EngineCall): void {
+    const deadline = setTimeout(() => {
+      const engineRequest = res.locals.engineRequest as ClientRequest | undefined;
+      res.locals.engineDeadlinePassed = true;
+      engineRequest?.destroy(new EngineTimeout('engine timeout'));
+    }, call.timeoutMs ?? connection.timeoutMs);
+    res.once('close', () => clearTimeout(deadline));
+  }
+
   return (req: Request, res: Response, next: NextFunction) => {
+    startDeadline(res, res.locals.engineCall as EngineCall);
     // http-proxy-middleware copies the client's headers into the engine request; an `Expect`
     // header would make Node send them at once, before the proxy could replace them.
     delete req.headers.expect;

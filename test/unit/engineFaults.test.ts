@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { freePort } from '../../scripts/engine.js';
 import { startEngineStandIn } from '../support/engineStandIn.js';
@@ -66,6 +68,49 @@ describe('an engine that does not answer', () => {
     expect(res.status).toBe(504);
     expect(res.body).toEqual(envelope('engine_timeout', /ENGINE_TIMEOUT/));
     expect(Date.now() - started).toBeLessThan(1_400);
+  });
+
+  it('bounds the whole call: requests queued for a busy engine socket get their 504 at the deadline too', async () => {
+    const queued = await startProxyHarness({ ENGINE_TIMEOUT: '0.4', ENGINE_MAX_SOCKETS: '1' }, { engine: h.engine });
+    try {
+      h.engine.slow(5_000);
+      const started = Date.now();
+      const answers = await Promise.all(Array.from({ length: 6 }, () => request(queued.app).get('/api/processes').set('Authorization', queued.bearer())));
+      expect(answers.map((res) => res.status)).toEqual(Array(6).fill(504));
+      // Six calls in a row on one socket would take 6 × 0.4 s with an idle timer.
+      expect(Date.now() - started).toBeLessThan(1_500);
+    } finally {
+      await queued.close();
+    }
+  });
+
+  it('does not let a trickling answer run past the deadline', async () => {
+    const trickle = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '40' });
+      let sent = 0;
+      const drip = setInterval(() => {
+        if (res.destroyed || sent >= 40) return clearInterval(drip);
+        res.write(sent === 0 ? '[' : ' ');
+        sent += 1;
+      }, 100);
+      res.on('close', () => clearInterval(drip));
+    });
+    await new Promise<void>((resolve) => trickle.listen(0, '127.0.0.1', resolve));
+    const slow = await startProxyHarness({ ENGINE_TIMEOUT: '0.5', ENGINE_URL: `http://127.0.0.1:${(trickle.address() as AddressInfo).port}/engine-rest` });
+    try {
+      const started = Date.now();
+      const outcome = await request(slow.app).get('/api/processes').set('Authorization', slow.bearer()).then(
+        (res) => `answered ${res.status}`,
+        (error: Error) => `cut off: ${error.message}`,
+      );
+      // Headers were already on their way, so the client sees the answer cut off, never a 200 body after 4 s.
+      expect(outcome).toMatch(/^cut off/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await slow.close();
+      trickle.closeAllConnections();
+      trickle.close();
+    }
   });
 
   it('gives 502 when the engine is down, without leaking ENGINE_URL', async () => {
