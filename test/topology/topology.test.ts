@@ -303,7 +303,12 @@ describe('production topology: 2 proxies behind nginx, 2 engine nodes on one Pos
 
     // nginx sent nothing to the stopped proxy after it exited (its log line time is when the answer ended).
     const epochOffset = Date.now() - performance.now();
-    const late = nginx.accessLog('proxies').filter((l) => l.t * 1000 - epochOffset > exitedAt + 50 && nodeName(l.upstream).endsWith(victim.name));
+    const front = nginx.accessLog('proxies');
+    const answeredAt = (l: AccessLogLine) => l.t * 1000 - epochOffset;
+    const duringDrain = front.filter((l) => answeredAt(l) > signalAt && answeredAt(l) <= exitedAt && nodeName(l.upstream).endsWith(victim.name));
+    const retried = front.filter((l) => answeredAt(l) > signalAt && l.upstream.includes(', '));
+    say(`proxy SIGTERM: ${victim.name} answered ${duringDrain.length} requests while draining; nginx retried ${retried.length} on the other proxy`);
+    const late = front.filter((l) => answeredAt(l) > exitedAt + 50 && nodeName(l.upstream).endsWith(victim.name));
     assert.equal(exit.code, 0, 'the proxy exits 0 after draining');
     assert.deepEqual(late, [], 'no request answered by the stopped proxy after it exited');
     assert.ok(samples.some((s) => s.start > exitedAt && s.status < 300), 'the load goes on through the other proxy');
