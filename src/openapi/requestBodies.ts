@@ -1,5 +1,5 @@
-import { policies, type PolicyName } from '../authz/policies/index.js';
 import type { InterceptName, RouteDefinition } from '../config/routeMap.js';
+import { bodyKindOf } from '../routes/requestBody.js';
 import { ref } from './schemas.js';
 import type { Operation } from './types.js';
 
@@ -21,9 +21,8 @@ const byIntercept: Readonly<Record<InterceptName, RequestBody>> = {
 export function requestBodyFor(route: RouteDefinition): RequestBody | undefined {
   if (route.intercept) return byIntercept[route.intercept];
   if (route.policy === 'taskClaim') return jsonBody(false, ref('ClaimBody'));
-  if (route.method === 'GET' || route.method === 'DELETE') return undefined;
+  if (bodyKindOf(route) === 'none') return undefined;
   return { ...jsonBody(false, {}), description: 'Passed to the engine as is' };
 }
 
-export const readsBody = (route: RouteDefinition): boolean =>
-  route.intercept !== undefined || (route.policy !== undefined && policies[route.policy as PolicyName]?.readsBody === true);
+export const readsBody = (route: RouteDefinition): boolean => bodyKindOf(route) !== 'none';

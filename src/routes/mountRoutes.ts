@@ -12,7 +12,8 @@ import { intercepts } from '../intercepts/index.js';
 import type { EngineCall } from '../proxy/engineProxy.js';
 import type { CompiledRoute } from './compile.js';
 import { enginePathFor, engineQueryFor } from './enginePath.js';
-import { checkedBody, readWholeBody, type BodyKind } from './requestBody.js';
+import { assertPagingQuery } from './pagingQuery.js';
+import { bodyKindOf, checkedBody, readWholeBody } from './requestBody.js';
 
 export interface RouteDeps {
   connection: EngineConnection;
@@ -27,17 +28,6 @@ const rawQueryOf = (req: Request) => {
   const at = req.originalUrl.indexOf('?');
   return at === -1 ? '' : req.originalUrl.slice(at + 1);
 };
-
-/**
- * What the route does with a client body: intercepts and body-reading policies take JSON; a route
- * map entry may say `body: "none"` for an action that takes none; otherwise GET and DELETE take
- * none and the other methods forward a JSON body as it is.
- */
-export function bodyKindOf(route: CompiledRoute): BodyKind {
-  if (route.definition.body) return route.definition.body;
-  if (route.intercept || (route.policy && policies[route.policy as PolicyName]?.readsBody)) return 'json';
-  return route.method === 'GET' || route.method === 'DELETE' ? 'none' : 'json';
-}
 
 /**
  * One express route per entry of the route map, all ending in the same engine proxy:
@@ -69,6 +59,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
     const planEngineCall: RequestHandler = async (req: Request, res: Response, next) => {
       const principal = res.locals.principal as Principal;
       const rawQuery = rawQueryOf(req);
+      assertPagingQuery(rawQuery);
       const body = checkedBody(req, bodyKind);
       // The engine gets exactly one body, framed by the proxy: the client's checked JSON as it is,
       // or what an intercept or policy makes of it below, or none.
@@ -103,9 +94,28 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
       next();
     };
 
-    const bodyKind = bodyKindOf(route);
+    const bodyKind = bodyKindOf(route.definition);
     const handlers = [checkAllow, readBody, planEngineCall, deps.engineProxy];
     router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](route.path, ...handlers);
   }
+  refuseOtherMethods(router, routes);
   return router;
+}
+
+/** A known path with a method no route declares is 405 with `Allow`, not an unknown route. */
+function refuseOtherMethods(router: Router, routes: readonly CompiledRoute[]): void {
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const route of routes) {
+    const methods = methodsByPath.get(route.path) ?? new Set<string>();
+    methods.add(route.method);
+    if (route.method === 'GET') methods.add('HEAD');
+    methodsByPath.set(route.path, methods);
+  }
+  for (const [path, methods] of methodsByPath) {
+    const allow = [...methods].join(', ');
+    router.all(path, (req, res) => {
+      res.setHeader('Allow', allow);
+      throw new ProxyError(405, 'method_not_allowed', `${req.method} is not allowed here (allowed: ${allow})`);
+    });
+  }
 }

@@ -1,4 +1,6 @@
 import express, { type Request, type RequestHandler } from 'express';
+import { policies, type PolicyName } from '../authz/policies/index.js';
+import type { RouteDefinition } from '../config/routeMap.js';
 import { badRequest, ProxyError } from '../http/errors.js';
 
 /**
@@ -14,6 +16,17 @@ import { badRequest, ProxyError } from '../http/errors.js';
  */
 export type BodyKind = 'none' | 'json' | 'raw';
 
+/**
+ * What a route does with a client body: intercepts and body-reading policies take JSON; a route
+ * map entry may say `body: "none"` for an action that takes none; otherwise GET and DELETE take
+ * none and the other methods forward a JSON body as it is.
+ */
+export function bodyKindOf(route: RouteDefinition): BodyKind {
+  if (route.body) return route.body;
+  if (route.intercept || (route.policy && policies[route.policy as PolicyName]?.readsBody)) return 'json';
+  return route.method === 'GET' || route.method === 'DELETE' ? 'none' : 'json';
+}
+
 /** The client's body, read and checked: `raw` is what the engine gets, `json` what policies read. */
 export interface RequestBody {
   readonly raw?: Buffer;
@@ -24,13 +37,31 @@ export interface RequestBody {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const jsonTypes = ['application/json', 'application/*+json'];
 
+const units: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** BODY_LIMIT's `1mb` / `512kb` form (validated in config/env.ts) in bytes, as body-parser reads it. */
+export function bytesOf(limit: string): number {
+  const [, amount, unit] = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(limit.trim()) ?? [];
+  return Math.floor(Number(amount) * units[(unit ?? 'b').toLowerCase()]!);
+}
+
 /**
- * Reads the whole body into a Buffer. A declared Content-Length above the limit is refused before
- * a byte is read (raw-body checks it up front); chunked bodies stop at the limit. Compressed bodies
- * are refused (415) rather than inflated.
+ * Reads the whole body into a Buffer. A declared Content-Length above the limit is refused at once,
+ * before a byte is read, and the connection is closed after the answer (body-parser alone would
+ * read the whole declared body first); chunked bodies stop at the limit. Compressed bodies are
+ * refused (415) rather than inflated.
  */
 export function readWholeBody(limit: string): RequestHandler {
-  return express.raw({ type: () => true, limit, inflate: false });
+  const maxBytes = bytesOf(limit);
+  const read = express.raw({ type: () => true, limit, inflate: false });
+  return (req, res, next) => {
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > maxBytes) {
+      res.setHeader('Connection', 'close');
+      throw new ProxyError(413, 'payload_too_large', `request body is larger than the configured limit (${limit})`);
+    }
+    read(req, res, next);
+  };
 }
 
 export function checkedBody(req: Request, kind: BodyKind): RequestBody {

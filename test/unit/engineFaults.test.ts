@@ -145,13 +145,23 @@ describe('an engine that does not answer', () => {
 describe('unknown routes', () => {
   it.each([
     ['GET', '/api/nothing-here'],
-    ['DELETE', '/api/processes/order'],
-    ['POST', '/api/tasks/t-1'],
     ['GET', '/apiv2/processes'],
   ])('%s %s is a 404 envelope and the engine sees nothing', async (method, path) => {
     const res = await request(h.app)[method.toLowerCase() as 'get'](path).set('Authorization', h.bearer());
     expect(res.status).toBe(404);
     expect(res.body).toEqual(envelope('not_found', /no route/));
+    expect(h.engine.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['DELETE', '/api/processes/order', 'GET, HEAD'],
+    ['POST', '/api/tasks/t-1', 'GET, HEAD'],
+    ['PUT', '/api/tasks/t-1/complete', 'POST'],
+  ])('%s %s, a known path with another method, is 405 with Allow and the engine sees nothing', async (method, path, allow) => {
+    const res = await request(h.app)[method.toLowerCase() as 'get'](path).set('Authorization', h.bearer());
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe(allow);
+    expect(res.body).toEqual(envelope('method_not_allowed', /not allowed/));
     expect(h.engine.requests).toHaveLength(0);
   });
 });

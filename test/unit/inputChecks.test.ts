@@ -1,0 +1,79 @@
+import { connect, type AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { testUsers } from '../support/clerkTokens.js';
+import { startProxyHarness, type ProxyHarness } from '../support/proxyHarness.js';
+
+let h: ProxyHarness;
+beforeAll(async () => {
+  h = await startProxyHarness({ BODY_LIMIT: '1kb' });
+});
+afterAll(() => h.close());
+beforeEach(() => h.engine.reset());
+
+const admin = testUsers.admin;
+
+describe('client mistakes are 400 before the engine is asked', () => {
+  it.each(['firstResult=-10', 'maxResults=abc', 'firstResult=1e3', 'maxResults=', 'firstResult=0&firstResult=-1'])('refuses ?%s', async (query) => {
+    const res = await request(h.app).get(`/api/tasks?${query}`).set('Authorization', h.bearer(admin));
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toMatch(/must be a whole number/);
+    expect(h.engine.requests).toHaveLength(0);
+  });
+
+  it('lets valid paging through to the engine', async () => {
+    await request(h.app).get('/api/tasks?firstResult=0&maxResults=5').set('Authorization', h.bearer(admin)).expect(200);
+    expect(h.engine.lastRequest()!.url).toBe('/engine-rest/task?firstResult=0&maxResults=5');
+  });
+
+  it.each([['true'], ['[]'], ['"me"'], ['{"userId": 5}'], ['{"assignee": "x"}']])('refuses a claim body of %s', async (body) => {
+    const res = await request(h.app).post('/api/tasks/t-1/claim').set('Authorization', h.bearer(admin)).set('Content-Type', 'application/json').send(body);
+    expect(res.status).toBe(400);
+    expect(h.engine.requests).toHaveLength(0);
+  });
+
+});
+
+describe('raw bodies', () => {
+  let server: Server;
+  beforeAll(async () => {
+    server = h.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  /** Writes the bytes as they are and resolves with the answer's head. */
+  const exchange = (bytes: Buffer | string) => {
+    const { port } = server.address() as AddressInfo;
+    return new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('\r\n\r\n')) setTimeout(() => socket.destroy(), 100);
+      });
+      socket.on('close', () => resolve(text));
+      socket.write(bytes);
+    });
+  };
+  const head = (length: number) =>
+    `POST /api/processes/order/start HTTP/1.1\r\nHost: p\r\nAuthorization: ${h.bearer(admin)}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+
+  it('is refused with 413 before a byte of the body is sent', async () => {
+    const answer = await exchange(head(50_000_000));
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toMatch(/connection: close/i);
+    expect(h.engine.requests).toHaveLength(0);
+  });
+
+  it('and invalid UTF-8 inside a JSON string is refused instead of stored as replacement characters', async () => {
+    const body = Buffer.concat([Buffer.from('{"variables":{"note":"a'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
+    const answer = await exchange(Buffer.concat([Buffer.from(head(body.length)), body]));
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('request body is not valid UTF-8');
+    expect(h.engine.requests).toHaveLength(0);
+  });
+});
