@@ -83,7 +83,8 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
         }
         Object.assign(facts, intercepted.facts);
         sent = intercepted.engineBody;
-        call = { ...call, body: sent && JSON.stringify(sent), successStatus: intercept.successStatus };
+        // The client's body was read here; without an engine body the engine gets an explicitly empty one.
+        call = { ...call, body: sent ? JSON.stringify(sent) : '', successStatus: intercept.successStatus };
       }
       if (policy) {
         const context: PolicyContext = {
