@@ -111,7 +111,7 @@ describe('the Next.js start and task pages, echoing whole forms', () => {
     const api = apiFor(alice);
     const form = await api<VariableMap>('/api/processes/order/form');
     expect(Object.keys(form).sort()).toEqual(['amount', 'customerName']);
-    const variables = {
+    const variables: Record<string, { value: unknown; type: string }> = {
       ...submissionOf(form, { customerName: 'ACME', amount: 3_000_000_000 }),
       due: { value: due, type: 'Date' },
       items: { value: items, type: 'Json' },
