@@ -128,8 +128,8 @@ export function curlScript(proxyUrl: string, tokens: DemoSummary['tokens'], user
     '# list my tasks',
     `curl -fsS "$PROXY/api/tasks?assignee=${users.user}" -H "Authorization: Bearer $TOKEN"; echo`,
     `TASK_ID=$(curl -fsS "$PROXY/api/tasks?processInstanceId=$INSTANCE_ID" -H "Authorization: Bearer $TOKEN" | ${json} '[0].id')`,
-    '# complete it (204); the order moves on to the managers',
-    `curl -fsS -X POST "$PROXY/api/tasks/$TASK_ID/complete" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -d '{"variables":{"approved":true}}' -w "completed $TASK_ID: %{http_code}\\n"`,
+    '# complete it (200: the task, its instance and who completed it); the order moves on to the managers',
+    `curl -fsS -X POST "$PROXY/api/tasks/$TASK_ID/complete" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -d '{"variables":{"approved":true}}'; echo`,
     '# the manager sees the approval task',
     'curl -fsS "$PROXY/api/tasks?processInstanceId=$INSTANCE_ID" -H "Authorization: Bearer $MANAGER_TOKEN"; echo',
   ].join('\n');

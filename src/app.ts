@@ -16,6 +16,7 @@ import { createLogger, type Logger, type LogSink } from './http/log.js';
 import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from './http/metrics.js';
 import { assignRequestId } from './http/requestId.js';
 import { createDocsRouter, openApiDocument } from './openapi/index.js';
+import { statistics } from './handlers/statistics.js';
 import { createEngineProxy } from './proxy/engineProxy.js';
 import { compilePassthrough } from './passthrough/passthroughRules.js';
 import { passthroughRouter } from './passthrough/passthroughRouter.js';
@@ -113,6 +114,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     const { id, email, name, orgId, orgRole, orgPermissions } = principal;
     res.json({ id, email, name, orgId: orgId ?? null, orgRole: orgRole ?? null, orgPermissions });
   });
+  app.get('/api/statistics', statistics(connection));
   app.use(mountRoutes(compileRoutes(routeMap), { connection, engineProxy, directory, bodyLimit: config.bodyLimit, settings: { processes: routeMap.processes }, log }));
 
   app.use(unknownRoute);

@@ -9,6 +9,9 @@ export interface EngineQueries {
   candidateLinks(taskId: string): Promise<IdentityLink[]>;
   countTasks(filter: Record<string, unknown>): Promise<number>;
   countInstances(filter: Record<string, unknown>): Promise<number>;
+  countLatestProcessDefinitions(): Promise<number>;
+  /** Running and ended instances (the engine's history). */
+  countHistoricInstances(filter: Record<string, unknown>): Promise<number>;
   claim(taskId: string, userId: string): Promise<void>;
 }
 
@@ -35,6 +38,11 @@ export function mineOrCandidate(principal: Principal): Record<string, unknown> {
     candidateUser: principal.id,
     ...(principal.groups.length > 0 && { candidateGroups: [...principal.groups] }),
   };
+}
+
+/** "Started by me": the `initiator` stamp. A POST criterion: GET's `initiator_eq_user_2abc` splits on every `_`. */
+export function initiatedBy(principal: Principal): Record<string, unknown> {
+  return { variables: [{ name: 'initiator', operator: 'eq', value: principal.id }] };
 }
 
 export function createEngineQueries(connection: EngineConnection, requestId: string): EngineQueries {
@@ -64,6 +72,12 @@ export function createEngineQueries(connection: EngineConnection, requestId: str
     },
     async countInstances(filter) {
       return (await ask<{ count: number }>('POST', '/process-instance/count', filter)).json?.count ?? 0;
+    },
+    async countLatestProcessDefinitions() {
+      return (await ask<{ count: number }>('GET', '/process-definition/count?latestVersion=true')).json?.count ?? 0;
+    },
+    async countHistoricInstances(filter) {
+      return (await ask<{ count: number }>('POST', '/history/process-instance/count', filter)).json?.count ?? 0;
     },
     async claim(taskId, userId) {
       const { status, json } = await ask<unknown>('POST', `/task/${segment(taskId)}/claim`, { userId });

@@ -1,3 +1,4 @@
+import type { ActionFacts } from '../answers/answer.js';
 import type { Principal } from '../auth/principal.js';
 import type { EngineCall } from '../proxy/engineProxy.js';
 import type { AllowRule } from './allow.js';
@@ -14,6 +15,8 @@ export interface PolicyContext {
   readonly basePath: string;
   /** The call the route would make; a policy may narrow or replace it. */
   call: EngineCall;
+  /** What the policy found that the route's answer may report (e.g. a task's instance). */
+  readonly facts: ActionFacts;
 }
 
 /** What the route map may say besides routes, for policies that need it. */

@@ -101,6 +101,8 @@ function typedFromExplicit(name: string, variable: TypedVariable): TypedVariable
   if ((type === 'Integer' || type === 'Long' || type === 'Short') && typeof value === 'number' && !Number.isSafeInteger(value)) {
     throw new VariableError(name, `${type} value is not an exact integer`);
   }
+  // Forms send `Integer` for every whole number; the engine answers 400 for one beyond 32 bits.
+  if (type === 'Integer' && typeof value === 'number' && (value < INT32_MIN || value > INT32_MAX)) return { ...variable, type: 'Long' };
   return variable;
 }
 

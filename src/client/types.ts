@@ -99,3 +99,66 @@ export interface TaskQuery extends ListQuery {
   processInstanceId?: string;
   processDefinitionKey?: string;
 }
+
+/** POST /api/tasks/:id/complete answers 200 with this (`variables` only with withVariablesInReturn). */
+export interface TaskCompletion {
+  id: string;
+  processInstanceId: string | null;
+  completedBy: string;
+  variables?: VariableMap;
+}
+
+/** Claim and unclaim answer the task's new assignee. */
+export interface TaskAssignment {
+  id: string;
+  assignee: string | null;
+}
+
+export interface InstanceSuspension {
+  id: string;
+  suspended: boolean;
+}
+
+export interface InstanceDeletion {
+  id: string;
+  deleted: true;
+  reason?: string;
+}
+
+/** GET /api/processes/:key/xml, for bpmn-js. */
+export interface ProcessXml {
+  id: string;
+  bpmn20Xml: string;
+}
+
+/** One step of an instance's history (GET /api/history/activity-instances). */
+export interface HistoricActivityInstance {
+  id: string;
+  activityId: string;
+  activityName: string | null;
+  activityType: string;
+  processInstanceId: string;
+  taskId: string | null;
+  assignee: string | null;
+  startTime: string;
+  endTime: string | null;
+  canceled: boolean;
+}
+
+/** The running instance's activity tree (GET /api/instances/:id/activity-instances). */
+export interface ActivityInstance {
+  id: string;
+  activityId: string;
+  activityName: string | null;
+  activityType: string;
+  childActivityInstances: ActivityInstance[];
+  [field: string]: unknown;
+}
+
+/** GET /api/statistics: counts over what the caller may see. */
+export interface Statistics {
+  totalProcesses: number;
+  activeInstances: number;
+  completedInstances: number;
+  activeTasks: number;
+}

@@ -5,7 +5,8 @@ import { ConfigError } from './env.js';
 import routeMapSchema from './routes.schema.json' with { type: 'json' };
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type InterceptName = 'startProcess' | 'completeTask';
+export type InterceptName = 'startProcess' | 'completeTask' | 'deleteInstance';
+export type AnswerName = 'formVariables' | 'taskCompleted' | 'taskClaimed' | 'taskUnclaimed' | 'instanceSuspension' | 'instanceDeleted';
 
 /** One entry of routes.config.json, as written by an operator. */
 export interface RouteDefinition {
@@ -14,12 +15,18 @@ export interface RouteDefinition {
   readonly method: HttpMethod;
   readonly path: string;
   readonly engine: string;
+  /** The engine call's method, when it is not the route's. */
+  readonly engineMethod?: HttpMethod;
+  /** A fixed JSON body for the engine call; the client's body is not forwarded. */
+  readonly engineBody?: Readonly<Record<string, unknown>>;
   readonly query?: Readonly<Record<string, string>>;
   readonly intercept?: InterceptName;
   readonly allow?: AllowRule;
   readonly policy?: string;
   /** `none` for an action that takes no body (refused with 400); default: none for GET and DELETE, JSON otherwise. */
   readonly body?: 'none' | 'json';
+  /** A named shape for the engine's successful answer. */
+  readonly answer?: AnswerName;
 }
 
 /** One engine-rest path that /engine-rest on the proxy forwards as it is. */
@@ -48,7 +55,18 @@ const policyParam: Record<string, string> = {
   taskClaim: 'id',
   taskUnclaim: 'id',
   instance: 'id',
+  instanceInitiator: 'id',
   processStart: 'key',
+};
+
+// Every answer but the form's reports the `:id` of the task or instance it acted on.
+const answerParam: Record<AnswerName, string | undefined> = {
+  formVariables: undefined,
+  taskCompleted: 'id',
+  taskClaimed: 'id',
+  taskUnclaimed: 'id',
+  instanceSuspension: 'id',
+  instanceDeleted: 'id',
 };
 
 const validateRouteMap = new Ajv2020({ allErrors: true, strict: true }).compile(routeMapSchema);
@@ -77,6 +95,13 @@ function assertCoherent(routes: RouteDefinition[], where: string): void {
     const needed = route.policy ? policyParam[route.policy] : undefined;
     if (needed && !pathParams.has(needed)) throw new ConfigError(`${at}: policy '${route.policy}' needs a :${needed} parameter in the path`);
     if (route.intercept && route.body === 'none') throw new ConfigError(`${at}: intercept '${route.intercept}' reads a body, so body cannot be 'none'`);
+    const answerNeeds = route.answer ? answerParam[route.answer] : undefined;
+    if (answerNeeds && !pathParams.has(answerNeeds)) throw new ConfigError(`${at}: answer '${route.answer}' needs a :${answerNeeds} parameter in the path`);
+    if (route.engineBody && route.intercept) throw new ConfigError(`${at}: engineBody and intercept both set the engine's body; use one`);
+    if (route.engineBody && (route.engineMethod ?? route.method) === 'GET') throw new ConfigError(`${at}: a GET engine call cannot carry engineBody`);
+    if (route.answer === 'instanceSuspension' && typeof route.engineBody?.suspended !== 'boolean') {
+      throw new ConfigError(`${at}: answer 'instanceSuspension' needs engineBody {"suspended": true|false}`);
+    }
     for (const param of paramsOf(route.engine)) {
       if (!pathParams.has(param)) throw new ConfigError(`${at}: engine uses :${param}, which the path does not define`);
     }

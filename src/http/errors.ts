@@ -33,7 +33,18 @@ export interface ErrorEnvelope {
   detail: string;
   timestamp: string;
   requestId: string;
+  /** On /engine-rest only: Camunda's own error fields, which Camunda clients log. */
+  type?: string;
+  message?: string;
 }
+
+// The names engine-rest itself uses for these refusals, so a Camunda client logs a familiar reason.
+const camundaTypes: Readonly<Record<number, string>> = {
+  400: 'InvalidRequestException',
+  401: 'AuthenticationException',
+  403: 'AuthorizationException',
+  404: 'NotFoundException',
+};
 
 export const errorStatuses: Readonly<Record<ErrorCode, number>> = {
   invalid_request: 400,
@@ -81,6 +92,7 @@ export function sendError(res: Parameters<RequestHandler>[1], error: ProxyError)
     detail: error.detail,
     timestamp: new Date().toISOString(),
     requestId: String(res.locals.requestId ?? ''),
+    ...(res.locals.camundaErrorFields === true && { type: camundaTypes[error.status] ?? 'RestException', message: error.detail }),
   };
   res.locals.errorCode = error.error;
   res.status(error.status).type('application/json').send(JSON.stringify(body));

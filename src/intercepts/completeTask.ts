@@ -11,10 +11,11 @@ export const completeTask: Intercept = {
   name: 'completeTask',
   successStatus: (engineStatus) => engineStatus,
   async engineBody(body, principal) {
-    const { body: valid, variables } = parse(body);
-    return {
+    const { body: valid, variables, dropped } = parse(body);
+    const engineBody = {
       variables: { ...variables, ...stampsFor('completedBy', await principal()) },
       ...(valid.withVariablesInReturn !== undefined && { withVariablesInReturn: valid.withVariablesInReturn }),
     };
+    return { engineBody, dropped };
   },
 };

@@ -1,11 +1,22 @@
+import type { ActionFacts } from '../answers/answer.js';
 import type { Principal } from '../auth/principal.js';
 import type { InterceptName } from '../config/routeMap.js';
 
-/** A route whose JSON body the proxy rewrites before it reaches the engine. */
+/** What an intercept makes of the client's body. */
+export interface InterceptedBody {
+  /** The engine's JSON body; undefined when the engine call carries none. */
+  engineBody?: Record<string, unknown>;
+  /** Proxy-owned variable names the client sent, left out of the engine's body. */
+  dropped?: readonly string[];
+  /** What the route's answer may report about the request. */
+  facts?: ActionFacts;
+}
+
+/** A route whose JSON body the proxy reads (and rewrites) before anything reaches the engine. */
 export interface Intercept {
   readonly name: InterceptName;
   /** The status the client sees for a successful engine answer. */
   successStatus(engineStatus: number): number;
   /** Validates the client's body and returns the engine's. Throws ProxyError(400) on bad input. */
-  engineBody(body: unknown, principal: () => Promise<Principal>): Promise<Record<string, unknown>>;
+  engineBody(body: unknown, principal: () => Promise<Principal>): Promise<InterceptedBody>;
 }

@@ -9,11 +9,12 @@ export const startProcess: Intercept = {
   // The engine answers 200 for a started instance; the resource was created, so the client gets 201.
   successStatus: (engineStatus) => (engineStatus === 200 ? 201 : engineStatus),
   async engineBody(body, principal) {
-    const { body: valid, variables } = parse(body);
-    return {
+    const { body: valid, variables, dropped } = parse(body);
+    const engineBody = {
       variables: { ...variables, ...stampsFor('initiator', await principal()) },
       ...(valid.businessKey !== undefined && { businessKey: valid.businessKey }),
       ...(valid.withVariablesInReturn !== undefined && { withVariablesInReturn: valid.withVariablesInReturn }),
     };
+    return { engineBody, dropped };
   },
 };

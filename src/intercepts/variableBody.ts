@@ -47,10 +47,17 @@ export interface VariableBody {
   withVariablesInReturn?: boolean;
 }
 
-/** Validates the shape, refuses reserved names, and returns the engine's body with typed variables. */
+export interface ParsedVariableBody {
+  body: VariableBody;
+  variables: TypedVariables;
+  /** Proxy-owned names the client sent; they are left out (forms echo them back), never forwarded. */
+  dropped: string[];
+}
+
+/** Validates the shape, leaves out reserved names, and returns the engine's body with typed variables. */
 export function variableBodyParser(schema: object) {
   const validate = ajv.compile<VariableBody>(schema);
-  return (body: unknown): { body: VariableBody; variables: TypedVariables } => {
+  return (body: unknown): ParsedVariableBody => {
     if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw badRequest('request body must be a JSON object (Content-Type: application/json)');
     }
@@ -60,11 +67,12 @@ export function variableBodyParser(schema: object) {
       const what = error?.keyword === 'additionalProperties' ? `unknown field '${(error.params as { additionalProperty: string }).additionalProperty}'` : error?.message;
       throw badRequest(`invalid request body: ${where} ${what ?? 'is invalid'}`);
     }
-    const plain = body.variables ?? {};
-    const taken = Object.keys(plain).filter((name) => reserved.has(name));
-    if (taken.length > 0) throw badRequest(`variable name '${taken[0]}' is reserved for the proxy (reserved: ${reservedVariableNames.join(', ')})`);
+    const dropped: string[] = [];
+    const plain = Object.fromEntries(
+      Object.entries(body.variables ?? {}).filter(([name]) => !(reserved.has(name) && dropped.push(name))),
+    );
     try {
-      return { body, variables: toTypedVariables(plain) };
+      return { body, variables: toTypedVariables(plain), dropped };
     } catch (error) {
       if (error instanceof VariableError) throw badRequest(error.message);
       throw error;

@@ -16,6 +16,8 @@ const policyNotes: Readonly<Record<PolicyName, PolicyNote>> = {
   taskList: { rule: 'non-administrators see tasks assigned to them or unassigned tasks they are a candidate for, ANDed with their filters; `processVariables`/`taskVariables` filters are refused (400)', forbids: false },
   instance: { rule: 'the initiator, anyone holding or eligible for one of its tasks, or an administrator; anyone else gets 404', forbids: false },
   instanceList: { rule: 'non-administrators see the instances they started', forbids: false },
+  instanceInitiator: { rule: 'the initiator or an administrator; someone who may see the instance but did not start it gets 403, anyone else 404', forbids: true },
+  instanceHistory: { rule: '`processInstanceId` is required, once; whoever may see that instance (its initiator also after it ended); anyone else gets 404', forbids: false },
   processStart: { rule: "open, unless the route map's `processes` section limits the key", forbids: true },
 };
 

@@ -52,4 +52,17 @@ export const builtInPaths: Record<string, PathItem> = {
       },
     },
   },
+  '/api/statistics': {
+    get: {
+      operationId: 'statistics.get',
+      summary: 'Counts for a dashboard, over what the caller may see',
+      description:
+        'Four engine counts made by the proxy itself, each with the criteria of the instance and task lists: administrators count everything, others the instances they started and the tasks assigned to them or offered to them. Never global counts for non-administrators.',
+      tags: ['statistics'],
+      responses: {
+        200: { description: 'The counts', content: { 'application/json': { schema: ref('Statistics') } } },
+        ...errorResponseRefs([401, 502, 504]),
+      },
+    },
+  },
 };

@@ -3,14 +3,14 @@ import { errorEnvelope } from './schemas.js';
 import type { Response } from './types.js';
 
 const meanings: Readonly<Record<number, string>> = {
-  400: 'Bad input (shape, reserved variable name, unsafe integer, bad date, unsafe path parameter), or the engine said 400',
+  400: 'Bad input (shape, unsafe integer, bad date, unsafe path parameter), or the engine said 400',
   401: 'No valid Clerk session token in `Authorization: Bearer`. Never a redirect, never `WWW-Authenticate`',
   403: 'An `allow` rule or a policy refused the call',
   404: 'Unknown route, or anything the engine does not find (or the caller may not see)',
   405: 'A known path with a method no route declares; `Allow` lists the declared ones',
   409: 'The engine reports a conflict, e.g. the task is already claimed',
   413: 'The body is larger than BODY_LIMIT',
-  415: 'The body is not JSON (Content-Type), or has an unsupported encoding or charset',
+  415: 'The body is not JSON (Content-Type) on a route that takes JSON, or has an unsupported encoding or charset',
   500: 'Unexpected error in the proxy',
   502: 'The engine is unreachable, refused the service credentials, answered 5xx or redirected',
   504: 'The engine was slower than ENGINE_TIMEOUT',

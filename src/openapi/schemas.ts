@@ -20,6 +20,8 @@ export function errorEnvelope(codes: readonly string[]): JsonSchema {
       detail: text,
       timestamp: { type: 'string', format: 'date-time' },
       requestId: { type: 'string', description: 'Also in the X-Request-Id header; quote it when reporting a problem.' },
+      type: { type: 'string', description: "On /engine-rest only: Camunda's error type (e.g. AuthorizationException), for Camunda clients" },
+      message: { type: 'string', description: 'On /engine-rest only: the same as `detail`, under the name Camunda clients read' },
     },
   };
 }
@@ -33,7 +35,7 @@ function withDocumentedVariables<Body extends { properties: { variables: object 
       ...body.properties,
       variables: {
         ...body.properties.variables,
-        description: `Process variables by name. Reserved for the proxy (400): ${reservedVariableNames.join(', ')}.`,
+        description: `Process variables by name. Proxy-owned names are left out (the proxy sets them): ${reservedVariableNames.join(', ')}.`,
         additionalProperties: ref('VariableInput'),
       },
     },
@@ -63,6 +65,23 @@ export const schemas: Record<string, JsonSchema> = {
     type: 'object',
     description: 'Optional. A task is always claimed for the caller.',
     properties: { userId: { type: 'string', description: "Only the caller's own id; anyone else's is 403." } },
+  },
+  DeleteInstanceBody: {
+    type: 'object',
+    description: 'Optional. The reason is reported in the answer; engine-rest keeps none for a single delete.',
+    additionalProperties: false,
+    properties: { reason: { type: 'string', maxLength: 4000 } },
+  },
+  Statistics: {
+    type: 'object',
+    description: 'Counts over what the caller may see: administrators everything; others the instances they started and the tasks assigned to them or offered to them.',
+    required: ['totalProcesses', 'activeInstances', 'completedInstances', 'activeTasks'],
+    properties: {
+      totalProcesses: { type: 'integer', description: 'Latest versions of process definitions' },
+      activeInstances: { type: 'integer', description: 'Running, not suspended' },
+      completedInstances: { type: 'integer', description: 'Ended by reaching an end event' },
+      activeTasks: { type: 'integer', description: 'Open, not suspended' },
+    },
   },
   VariableValue: {
     type: 'object',

@@ -1,3 +1,4 @@
+import { answers } from '../answers/index.js';
 import type { InterceptName, RouteDefinition } from '../config/routeMap.js';
 import { engineResource } from './pathTemplates.js';
 import { ref } from './schemas.js';
@@ -17,6 +18,7 @@ const byIntercept: Readonly<Record<InterceptName, Responses>> = {
     200: json('Completed, with the process variables (withVariablesInReturn: true)', ref('VariableMap')),
     204: noContent('Completed'),
   },
+  deleteInstance: { 204: noContent('Deleted') },
 };
 
 // Keyed by `METHOD engine-resource`, so a route added by configuration on one of these engine resources is described too.
@@ -33,11 +35,19 @@ const byEngineResource: Readonly<Record<string, Responses>> = {
   'GET /task/:/variables': { 200: json('The task variables', ref('VariableMap')) },
   'POST /task/:/claim': { 204: noContent('Claimed for the caller') },
   'POST /task/:/unclaim': { 204: noContent('Unclaimed') },
+  'PUT /process-instance/:/suspended': { 204: noContent('Suspended or activated') },
+  'GET /process-instance/:/activity-instances': { 200: json('The activity instance tree of the running instance', { type: 'object' }) },
+  'GET /history/activity-instance': { 200: json('The activities that ran or are running', { type: 'array', items: { type: 'object' } }) },
+  'GET /process-definition/key/:/xml': { 200: json('The BPMN 2.0 XML of the latest version, for bpmn-js', { type: 'object', properties: { id: { type: 'string' }, bpmn20Xml: { type: 'string' } } }) },
 };
 
 export function successResponsesFor(route: RouteDefinition): Responses {
+  if (route.answer) {
+    const answer = answers[route.answer];
+    return { [route.intercept === 'startProcess' ? 201 : 200]: json(answer.description, answer.schema) };
+  }
   if (route.intercept) return byIntercept[route.intercept];
-  const known = byEngineResource[`${route.method} ${engineResource(route.engine)}`];
+  const known = byEngineResource[`${route.engineMethod ?? route.method} ${engineResource(route.engine)}`];
   if (known) return known;
   const engineAnswer = json("The engine's answer", {});
   return route.method === 'GET' ? { 200: engineAnswer } : { 200: engineAnswer, 204: noContent("The engine's answer, without a body") };

@@ -41,6 +41,8 @@ async function callerOf(req: Request, deps: PassthroughDeps): Promise<Caller> {
 export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
   const readBody = readWholeBody(deps.bodyLimit);
   return async (req, res, next) => {
+    // Every refusal of the proxy's own on /engine-rest also carries Camunda's `type` and `message`.
+    res.locals.camundaErrorFields = true;
     const url = req.originalUrl;
     const queryAt = url.indexOf('?');
     const rawPath = (queryAt === -1 ? url : url.slice(0, queryAt)).slice('/engine-rest'.length) || '/';

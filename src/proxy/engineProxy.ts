@@ -7,6 +7,7 @@ import { ProxyError, sendError } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
 import type { ProxyMetrics } from '../http/metrics.js';
 import { headersForClient, scrubRequestToEngine } from './headerHygiene.js';
+import { sendShapedAnswer, type AnswerShaper } from './shapedAnswer.js';
 
 /**
  * What a route handler decides before handing the request to the proxy. Kept on res.locals so the
@@ -26,6 +27,8 @@ export interface EngineCall {
   contentType?: string;
   timeoutMs?: number;
   successStatus?: (engineStatus: number) => number;
+  /** Shapes a successful engine answer (read, bounded, as JSON) into the client's; see src/answers. */
+  answer?: AnswerShaper;
   /**
    * /engine-rest passthrough: the engine's answers, errors included, reach the client as they are
    * (Camunda clients parse its `{type, message}`), and the client's Accept is kept.
@@ -118,6 +121,10 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         engineTimer(response)(String(status));
         const call = engineCallOf(res);
         // The engine refusing our own credentials is a proxy failure, even on the passthrough.
+        if (status < 300 && call.answer) {
+          await sendShapedAnswer(proxyRes, response, status, call.answer).catch((error: unknown) => sendError(response, engineFailure(error)));
+          return;
+        }
         if (status < 300 || (call.passthrough && status >= 400 && status !== 401)) {
           response.writeHead(call.successStatus ? call.successStatus(status) : status, headersForClient(proxyRes.headers));
           proxyRes.pipe(response);

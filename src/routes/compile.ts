@@ -1,4 +1,4 @@
-import type { InterceptName, RouteDefinition, RouteMap } from '../config/routeMap.js';
+import type { AnswerName, InterceptName, RouteDefinition, RouteMap } from '../config/routeMap.js';
 import { compileEngineTemplate, type EnginePathTemplate } from './enginePath.js';
 
 /** A route from the map, with everything the hot path needs worked out once. */
@@ -9,6 +9,11 @@ export interface CompiledRoute {
   readonly engine: EnginePathTemplate;
   readonly engineTemplate: string;
   readonly fixedQuery?: ReadonlyMap<string, string>;
+  readonly engineMethod?: RouteDefinition['method'];
+  /** The route map's fixed engine body, and its JSON text, serialised once. */
+  readonly engineBody?: Readonly<Record<string, unknown>>;
+  readonly engineBodyText?: string;
+  readonly answer?: AnswerName;
   readonly intercept?: InterceptName;
   readonly allow?: RouteDefinition['allow'];
   readonly policy?: string;
@@ -24,6 +29,10 @@ export function compileRoutes(routeMap: RouteMap): readonly CompiledRoute[] {
       engine: compileEngineTemplate(definition.engine),
       engineTemplate: definition.engine,
       fixedQuery: definition.query ? new Map(Object.entries(definition.query)) : undefined,
+      engineMethod: definition.engineMethod,
+      engineBody: definition.engineBody,
+      engineBodyText: definition.engineBody ? JSON.stringify(definition.engineBody) : undefined,
+      answer: definition.answer,
       intercept: definition.intercept,
       allow: definition.allow,
       policy: definition.policy,

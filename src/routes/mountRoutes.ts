@@ -1,4 +1,6 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { ActionFacts } from '../answers/answer.js';
+import { answers } from '../answers/index.js';
 import type { Principal } from '../auth/principal.js';
 import type { UserDirectory } from '../auth/userDirectory.js';
 import { isAllowed } from '../authz/allow.js';
@@ -40,6 +42,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
 
   for (const route of routes) {
     const intercept = route.intercept ? intercepts[route.intercept] : undefined;
+    const answer = route.answer ? answers[route.answer] : undefined;
     const policy = route.policy ? policies[route.policy as PolicyName] : undefined;
     const decidedByPolicy = route.policy ?? (route.allow ? 'allow' : 'signed-in');
     const decided = (principal: Principal, outcome: 'allow' | 'deny', reason?: string) => {
@@ -61,15 +64,26 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
       const rawQuery = rawQueryOf(req);
       assertPagingQuery(rawQuery);
       const body = checkedBody(req, bodyKind);
-      // The engine gets exactly one body, framed by the proxy: the client's checked JSON as it is,
-      // or what an intercept or policy makes of it below, or none.
+      const params = req.params as Record<string, string>;
+      const facts: ActionFacts = {};
+      let sent = route.engineBody;
+      // The engine gets exactly one body, framed by the proxy: the route's fixed body (a client's
+      // JSON body is then read, checked and ignored), the client's checked JSON as it is, or what
+      // an intercept or policy makes of it below, or none.
+      const forwarded = route.engineBodyText ?? body.raw;
       let call: EngineCall = {
-        path: enginePathFor(deps.connection.basePath, route.engine, req.params as Record<string, string>) + engineQueryFor(rawQuery, route.fixedQuery),
-        ...(body.raw && { body: body.raw }),
+        path: enginePathFor(deps.connection.basePath, route.engine, params) + engineQueryFor(rawQuery, route.fixedQuery),
+        ...(route.engineMethod && { method: route.engineMethod }),
+        ...(forwarded !== undefined && { body: forwarded }),
       };
       if (intercept) {
-        const engineBody = await intercept.engineBody(body.json, () => deps.directory.complete(principal));
-        call = { ...call, body: JSON.stringify(engineBody), successStatus: intercept.successStatus };
+        const intercepted = await intercept.engineBody(body.json, () => deps.directory.complete(principal));
+        if (intercepted.dropped?.length && log.level === 'debug') {
+          log.debug('proxy-owned variables left out', { requestId: res.locals.requestId, route: route.id, userId: principal.id, names: intercepted.dropped });
+        }
+        Object.assign(facts, intercepted.facts);
+        sent = intercepted.engineBody;
+        call = { ...call, body: sent ? JSON.stringify(sent) : undefined, successStatus: intercept.successStatus };
       }
       if (policy) {
         const context: PolicyContext = {
@@ -80,6 +94,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
           engine: createEngineQueries(deps.connection, String(res.locals.requestId)),
           basePath: deps.connection.basePath,
           call,
+          facts,
         };
         try {
           await policy.apply(context, deps.settings);
@@ -90,6 +105,9 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
         call = context.call;
       }
       if (route.policy || route.allow) decided(principal, 'allow');
+      if (answer) {
+        call = { ...call, answer: (engineStatus, engineAnswer) => answer.shape({ params, principal, facts, sent, engineStatus, engineAnswer }) };
+      }
       res.locals.engineCall = call;
       next();
     };

@@ -125,7 +125,7 @@ describe('the managers task', () => {
   beforeAll(async () => {
     const started = await startOrderAs(alice);
     instanceId = started.instanceId;
-    await post(`/api/tasks/${started.reviewTask.id}/complete`, alice, { variables: { approved: true } }).expect(204);
+    await post(`/api/tasks/${started.reviewTask.id}/complete`, alice, { variables: { approved: true } }).expect(200);
     [approveTask] = (await tasksOfInstance(instanceId)) as [EngineTask];
     expect(approveTask.taskDefinitionKey).toBe('approveOrder');
   });
@@ -149,20 +149,20 @@ describe('the managers task', () => {
   });
 
   it('the manager claims it for themselves; then it is theirs alone', async () => {
-    await post(`/api/tasks/${approveTask.id}/claim`, manager).expect(204);
+    await post(`/api/tasks/${approveTask.id}/claim`, manager).expect(200);
     expect((await tasksOfInstance(instanceId))[0]!.assignee).toBe(manager.id);
     await post(`/api/tasks/${approveTask.id}/unclaim`, alice).expect(404);
   });
 
   it('the manager unclaims it; unclaiming a task that is not yours is 403', async () => {
-    await post(`/api/tasks/${approveTask.id}/unclaim`, manager).expect(204);
+    await post(`/api/tasks/${approveTask.id}/unclaim`, manager).expect(200);
     expect((await tasksOfInstance(instanceId))[0]!.assignee).toBeNull();
     const res = await post(`/api/tasks/${approveTask.id}/unclaim`, manager);
     expect(res.status).toBe(403);
   });
 
   it('the manager completes it unclaimed: the proxy claims it for them first', async () => {
-    await post(`/api/tasks/${approveTask.id}/complete`, manager, { variables: { managerApproved: true } }).expect(204);
+    await post(`/api/tasks/${approveTask.id}/complete`, manager, { variables: { managerApproved: true } }).expect(200);
     expect(await tasksOfInstance(instanceId)).toEqual([]);
     const history = await engineDirect<{ assignee: string }[]>('GET', `/history/task?taskId=${approveTask.id}`);
     expect(history.json[0]!.assignee).toBe(manager.id);

@@ -41,7 +41,7 @@ describe('npm run demo', () => {
     expect(JSON.parse(lines[0]!).map((definition: { key: string }) => definition.key)).toEqual(expect.arrayContaining(['order', 'leaveRequest']));
     expect(lines[1]).toMatch(/^started [0-9a-f-]{36}$/);
     expect(JSON.parse(lines[2]!)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Review order', assignee: summary.users.user })]));
-    expect(lines[3]).toMatch(/^completed [0-9a-f-]{36}: 204$/);
+    expect(JSON.parse(lines[3]!)).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), processInstanceId: expect.any(String), completedBy: summary.users.user });
     expect(JSON.parse(lines[4]!)).toEqual([expect.objectContaining({ name: 'Manager approval', assignee: null })]);
   });
 

@@ -265,14 +265,15 @@ describe('tasks.form GET /api/tasks/:id/form', () => {
 });
 
 describe('task.complete POST /api/tasks/:id/complete', () => {
-  it('completes the task: 204', async () => {
+  it('completes the task: 200 with the task, its instance and who completed it', async () => {
     const key = uniqueKey('routes-complete');
     const started = await post('/api/processes/leaveRequest/start').send({ businessKey: key });
     expect(started.status).toBe(201);
     const [task] = await tasksOfInstance(started.body.id);
     const res = await post(`/api/tasks/${task!.id}/complete`).send({ variables: { confirmed: true } });
-    expect(res.status).toBe(204);
-    expect(res.text).toBe('');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.body).toEqual({ id: task!.id, processInstanceId: started.body.id, completedBy: alice.id });
     await expectRoute(res, 'task.complete');
     expect(await tasksOfInstance(started.body.id)).toEqual([]);
   });
@@ -305,16 +306,17 @@ describe('task.claim and task.unclaim POST /api/tasks/:id/claim, /unclaim', () =
     expect(started.status).toBe(201);
     approveInstanceId = started.body.id;
     const [review] = await tasksOfInstance(approveInstanceId);
-    expect((await post(`/api/tasks/${review!.id}/complete`).send({ variables: { approved: true } })).status).toBe(204);
+    expect((await post(`/api/tasks/${review!.id}/complete`).send({ variables: { approved: true } })).status).toBe(200);
     const [approve] = await tasksOfInstance(approveInstanceId);
     expect(approve).toMatchObject({ taskDefinitionKey: 'approveOrder', assignee: null });
     approveTaskId = approve!.id;
   });
   const assigneeNow = async () => (await tasksOfInstance(approveInstanceId))[0]!.assignee;
 
-  it('a candidate claims it for themselves: 204, the engine has them as assignee', async () => {
+  it('a candidate claims it for themselves: 200 {id, assignee}, the engine has them as assignee', async () => {
     const res = await post(`/api/tasks/${approveTaskId}/claim`, manager).send({});
-    expect(res.status).toBe(204);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: approveTaskId, assignee: manager.id });
     await expectRoute(res, 'task.claim');
     expect(await assigneeNow()).toBe(manager.id);
   });
@@ -326,9 +328,10 @@ describe('task.claim and task.unclaim POST /api/tasks/:id/claim, /unclaim', () =
     expect(await assigneeNow()).toBe(manager.id);
   });
 
-  it('the assignee unclaims it: 204, unassigned again', async () => {
+  it('the assignee unclaims it: 200 {id, assignee: null}, unassigned again', async () => {
     const res = await post(`/api/tasks/${approveTaskId}/unclaim`, manager);
-    expect(res.status).toBe(204);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: approveTaskId, assignee: null });
     await expectRoute(res, 'task.unclaim');
     expect(await assigneeNow()).toBeNull();
   });
@@ -358,6 +361,94 @@ describe('task.claim and task.unclaim POST /api/tasks/:id/claim, /unclaim', () =
   it('a body that is not JSON is 400', async () => {
     const res = await post(`/api/tasks/${approveTaskId}/claim`, manager).set('Content-Type', 'application/json').send('{"userId":');
     expect(expectEnvelope(res, 400, 'invalid_request').detail).toBe('request body is not valid JSON');
+  });
+});
+
+describe('processes.xml GET /api/processes/:key/xml', () => {
+  it('answers the BPMN XML of the latest version', async () => {
+    const res = await get('/api/processes/order/xml');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: expect.stringMatching(/^order:/), bpmn20Xml: expect.stringContaining('id="approveOrder"') });
+    await expectRoute(res, 'processes.xml');
+  });
+
+  it('an unknown key is 404', async () => {
+    const res = await get('/api/processes/no-such-process/xml');
+    expectEnvelope(res, 404, 'not_found');
+    await expectRoute(res, 'processes.xml');
+  });
+});
+
+describe('instances.activities and history.activities', () => {
+  it('the running activity tree and the history of the instance', async () => {
+    const tree = await get(`/api/instances/${instanceId}/activity-instances`);
+    expect(tree.status).toBe(200);
+    expect(tree.body.childActivityInstances.map((child: { activityId: string }) => child.activityId)).toEqual(['reviewOrder']);
+    await expectRoute(tree, 'instances.activities');
+    const history = await get(`/api/history/activity-instances?processInstanceId=${instanceId}&sortBy=startTime&sortOrder=asc`);
+    expect(history.status).toBe(200);
+    expect(history.body.map((step: { activityId: string }) => step.activityId)).toEqual(['orderStarted', 'reviewOrder']);
+    await expectRoute(history, 'history.activities');
+  });
+
+  it("someone else's instance is 404 for both", async () => {
+    const tree = await get(`/api/instances/${instanceId}/activity-instances`, testUsers.bob);
+    expect(expectEnvelope(tree, 404, 'not_found').detail).toBe(`process instance ${instanceId} not found`);
+    await expectRoute(tree, 'instances.activities');
+    const history = await get(`/api/history/activity-instances?processInstanceId=${instanceId}`, testUsers.bob);
+    expectEnvelope(history, 404, 'not_found');
+    await expectRoute(history, 'history.activities');
+  });
+
+  it('history without a processInstanceId is 400', async () => {
+    const res = await get('/api/history/activity-instances?activityType=userTask');
+    expect(expectEnvelope(res, 400, 'invalid_request').detail).toBe('query parameter processInstanceId is required, exactly once');
+  });
+});
+
+describe('instance.suspend, instance.activate, instance.delete', () => {
+  let ownId: string;
+  beforeAll(async () => {
+    const started = await post('/api/processes/leaveRequest/start').send({ businessKey: uniqueKey('routes-suspend') });
+    expect(started.status).toBe(201);
+    ownId = started.body.id;
+  });
+  const del = (id: string, user = alice) => request(h.app).delete(`/api/instances/${id}`).set('Authorization', h.bearer(user));
+
+  it('the initiator suspends, activates and deletes: 200 JSON each', async () => {
+    const suspended = await post(`/api/instances/${ownId}/suspend`);
+    expect(suspended.status).toBe(200);
+    expect(suspended.body).toEqual({ id: ownId, suspended: true });
+    await expectRoute(suspended, 'instance.suspend');
+    const activated = await post(`/api/instances/${ownId}/activate`).set('Content-Type', 'application/json');
+    expect(activated.body).toEqual({ id: ownId, suspended: false });
+    await expectRoute(activated, 'instance.activate');
+    const deleted = await del(ownId).send({ reason: 'test over' });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toEqual({ id: ownId, deleted: true, reason: 'test over' });
+    await expectRoute(deleted, 'instance.delete');
+    expect((await engineDirect('GET', `/process-instance/${ownId}`)).status).toBe(404);
+  });
+
+  it("someone else's or an unknown instance is 404, and the engine keeps it running", async () => {
+    for (const [action, routeId] of [['suspend', 'instance.suspend'], ['activate', 'instance.activate']] as const) {
+      const res = await post(`/api/instances/${instanceId}/${action}`, testUsers.bob);
+      expect(expectEnvelope(res, 404, 'not_found').detail).toBe(`process instance ${instanceId} not found`);
+      await expectRoute(res, routeId);
+    }
+    const deleted = await del(instanceId, testUsers.bob);
+    expectEnvelope(deleted, 404, 'not_found');
+    await expectRoute(deleted, 'instance.delete');
+    expect((await engineDirect<{ suspended: boolean }>('GET', `/process-instance/${instanceId}`)).json.suspended).toBe(false);
+  });
+
+  it('a body that is not JSON is refused before the engine is asked', async () => {
+    const res = await post(`/api/instances/${instanceId}/suspend`).set('Content-Type', 'text/plain').send('suspended=false');
+    expectEnvelope(res, 415, 'unsupported_media_type');
+    expect((await h.servedBy(res)).engineStatus).toBeNull();
+    const unknownField = await del(instanceId).send({ cascade: true });
+    expect(expectEnvelope(unknownField, 400, 'invalid_request').detail).toContain("unknown field 'cascade'");
+    expect((await engineDirect('GET', `/process-instance/${instanceId}`)).status).toBe(200);
   });
 });
 
@@ -393,7 +484,7 @@ describe('built-in and unmapped', () => {
   it('every mapped route needs a session: 401 before the engine is asked', async () => {
     for (const route of configuredRoutes()) {
       const path = route.path.replace(/:[A-Za-z][A-Za-z0-9_]*/g, 'x');
-      const res = await request(h.app)[route.method.toLowerCase() as 'get' | 'post'](path).send(route.method === 'GET' ? undefined : {});
+      const res = await request(h.app)[route.method.toLowerCase() as 'get' | 'post' | 'delete'](path).send(route.method === 'GET' ? undefined : {});
       expectEnvelope(res, 401, 'unauthenticated');
       expect((await h.servedBy(res)).engineStatus).toBeNull();
     }

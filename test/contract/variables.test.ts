@@ -251,11 +251,19 @@ describe('integers the client cannot send exactly', () => {
     expect(res.body.big.value).toBe(9007199254740992); // what JSON.parse makes of it
   });
 
-  it('an Integer above 2^31-1 is 400 with the engine message in detail, nothing created', async () => {
-    const businessKey = uniqueKey('vars-int32');
-    const res = await startLeave({ tooBig: { type: 'Integer', value: 2147483648 } }, businessKey);
+  it('an explicit Integer above 2^31-1 (forms send every whole number as Integer) is stored as a Long, exactly', async () => {
+    const res = await startLeave({ tooBig: { type: 'Integer', value: 2147483648 }, fits: { type: 'Integer', value: 2147483647 } });
+    expect(res.status).toBe(201);
+    const variables = await request(h.app).get(`/api/instances/${res.body.id}/variables`).set('Authorization', h.bearer());
+    expect(variables.body.tooBig).toEqual({ type: 'Long', value: 2147483648, valueInfo: {} });
+    expect(variables.body.fits).toEqual({ type: 'Integer', value: 2147483647, valueInfo: {} });
+  });
+
+  it('a Short beyond 16 bits is 400 with the engine message in detail, nothing created', async () => {
+    const businessKey = uniqueKey('vars-short');
+    const res = await startLeave({ tooBig: { type: 'Short', value: 40000 } }, businessKey);
     const body = expectEnvelope(res, 400, 'invalid_request');
-    expect(body.detail).toContain("Cannot convert value '2147483648' of type 'Integer' to java type java.lang.Integer");
+    expect(body.detail).toContain("Cannot convert value '40000' of type 'Short' to java type java.lang.Short");
     expect((await h.servedBy(res)).engineStatus).toBe(400);
     expect(await historicInstancesByBusinessKey(businessKey)).toEqual([]);
   });
@@ -310,9 +318,9 @@ describe('other values the proxy or the engine refuse', () => {
     const res = await request(h.app)
       .post(`/api/tasks/${task!.id}/complete`)
       .set('Authorization', h.bearer(testUsers.alice))
-      .send({ variables: { confirmed: { type: 'Integer', value: 2147483648 } } });
+      .send({ variables: { confirmed: { type: 'Short', value: 40000 } } });
     expect(expectEnvelope(res, 400, 'invalid_request').detail).toMatch(
-      /^Cannot complete task \S+: Cannot convert value '2147483648' of type 'Integer' to java type java.lang.Integer$/,
+      /^Cannot complete task \S+: Cannot convert value '40000' of type 'Short' to java type java.lang.Short$/,
     );
     expect((await tasksOfInstance(started.body.id)).map((t) => t.id)).toEqual([task!.id]);
   });

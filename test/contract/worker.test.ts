@@ -76,12 +76,25 @@ describe('camunda-external-task-client-js through /engine-rest', () => {
     expect(res.body).toMatchObject({ type: 'RestException', message: 'External task with id no-such-task does not exist' });
   });
 
-  it('a worker token without the scope gets 403', async () => {
+  it("a worker token without the scope gets 403 with Camunda's type and message, which Camunda clients log", async () => {
     const res = await request(proxy.app)
       .post('/engine-rest/external-task/fetchAndLock')
       .set('Authorization', `Bearer ${workerToken(['something-else'])}`)
       .send({ workerId: 'w', maxTasks: 1, topics: [{ topicName: 'invoice-check', lockDuration: 1000 }] });
     expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ type: 'AuthorizationException', error: 'forbidden' });
+    expect(res.body.message).toBe(res.body.detail);
+    expect(res.body.message).toContain('worker.fetchAndLock');
+  });
+
+  it("the proxy's own 401 and 400 on /engine-rest carry Camunda's type and message too", async () => {
+    const unauthenticated = await request(proxy.app).post('/engine-rest/external-task/fetchAndLock').send({});
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.body).toMatchObject({ type: 'AuthenticationException', error: 'unauthenticated' });
+    expect(unauthenticated.body.message).toBe(unauthenticated.body.detail);
+    const unsafe = await request(proxy.app).post('/engine-rest/external-task/%2e%2e/complete').set('Authorization', `Bearer ${workerToken()}`).send({});
+    expect(unsafe.status).toBe(400);
+    expect(unsafe.body).toMatchObject({ type: 'InvalidRequestException', message: unsafe.body.detail, error: 'invalid_request' });
   });
 
   it('a user token on a worker path gets 403, and a path not listed gets 403', async () => {

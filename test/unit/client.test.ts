@@ -214,14 +214,14 @@ describe('the client against the real app', () => {
     await expect(client.getUser()).resolves.toMatchObject({ id: alice.id, email: alice.email, orgRole: null });
   });
 
-  it('claims, completes and unclaims a task of the caller: undefined for 204, variables when asked', async () => {
-    h.engine.answer('GET', '/engine-rest/task/t-1', { status: 200, body: { id: 't-1', assignee: alice.id } });
+  it('claims, completes and unclaims a task of the caller: each answers what it did, variables when asked', async () => {
+    h.engine.answer('GET', '/engine-rest/task/t-1', { status: 200, body: { id: 't-1', assignee: alice.id, processInstanceId: 'p-1' } });
     h.engine.answer('POST', /^\/engine-rest\/task\/t-1\/(un)?claim$/, { status: 204 });
-    await expect(client.claimTask('t-1')).resolves.toBeUndefined();
-    await expect(client.unclaimTask('t-1')).resolves.toBeUndefined();
-    await expect(client.completeTask('t-1', { approved: true })).resolves.toBeUndefined();
+    await expect(client.claimTask('t-1')).resolves.toEqual({ id: 't-1', assignee: alice.id });
+    await expect(client.unclaimTask('t-1')).resolves.toEqual({ id: 't-1', assignee: null });
+    await expect(client.completeTask('t-1', { approved: true })).resolves.toEqual({ id: 't-1', processInstanceId: 'p-1', completedBy: alice.id });
     const returned = await client.completeTask('t-1', { approved: true }, { withVariablesInReturn: true });
-    expect(returned.approved).toEqual({ value: true, type: 'Boolean' });
+    expect(returned.variables!.approved).toEqual({ value: true, type: 'Boolean' });
   });
 
   it('reaches the engine with one encoded segment per path parameter', async () => {

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { testUsers } from '../support/clerkTokens.js';
+import { createLogger } from '../../src/http/log.js';
 import { startProxyHarness, type ProxyHarness } from '../support/proxyHarness.js';
 
 let h: ProxyHarness;
@@ -61,11 +62,29 @@ describe('starting a process', () => {
     });
   });
 
-  it.each(['initiator', 'initiatorEmail', 'initiatorName', 'completedBy'])('rejects a client-sent reserved name %s with 400 naming it', async (name) => {
-    const res = await start({ variables: { [name]: 'someone-else' } });
-    expect(res.status).toBe(400);
-    expect(res.body.detail).toContain(`'${name}'`);
-    expect(h.engine.requests).toHaveLength(0);
+  it.each(['initiator', 'initiatorEmail', 'initiatorName', 'completedBy', 'completedByEmail', 'completedByName'])(
+    'leaves out a client-sent proxy-owned %s: the engine gets only the stamps, naming the caller',
+    async (name) => {
+      const res = await start({ variables: { [name]: { value: 'someone-else', type: 'String' }, customerName: 'ACME' } });
+      expect(res.status).toBe(201);
+      const variables = (h.engine.lastRequest()!.json as { variables: Record<string, { value: unknown }> }).variables;
+      expect(Object.keys(variables).sort()).toEqual(['customerName', 'initiator', 'initiatorEmail', 'initiatorName']);
+      expect(variables.initiator!.value).toBe(testUsers.alice.id);
+      expect(JSON.stringify(variables)).not.toContain('someone-else');
+    },
+  );
+
+  it('records the left-out names in a debug log line, without their values', async () => {
+    const lines: string[] = [];
+    const debug = await startProxyHarness({}, { deps: { log: createLogger('debug', { write: (line: string) => lines.push(line) }) } });
+    try {
+      await request(debug.app).post('/api/processes/order/start').set('Authorization', debug.bearer()).send({ variables: { initiator: 'forged-id', a: 1 } }).expect(201);
+      const entry = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.msg === 'proxy-owned variables left out');
+      expect(entry).toMatchObject({ level: 'debug', route: 'process.start', userId: testUsers.alice.id, names: ['initiator'] });
+      expect(JSON.stringify(entry)).not.toContain('forged-id');
+    } finally {
+      debug.close();
+    }
   });
 
   it.each([
@@ -100,10 +119,12 @@ describe('starting a process', () => {
 });
 
 describe('completing a task', () => {
-  it('sends typed variables and stamps who completed it, answering 204', async () => {
+  it('sends typed variables and stamps who completed it, answering 200 with the task, its instance and who', async () => {
     assignTaskTo(testUsers.bob);
     const res = await complete({ variables: { approved: true, comments: 'Looks good' } }, testUsers.bob);
-    expect(res.status).toBe(204);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.body).toEqual({ id: 't-1', processInstanceId: 'p-1', completedBy: testUsers.bob.id });
     expect(h.engine.lastRequest()!.json).toEqual({
       variables: {
         approved: { value: true, type: 'Boolean' },
@@ -119,17 +140,21 @@ describe('completing a task', () => {
     assignTaskTo(testUsers.alice);
     const res = await complete({ variables: { approved: true }, withVariablesInReturn: true });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ approved: { value: true, type: 'Boolean' } });
+    expect(res.body).toMatchObject({ id: 't-1', processInstanceId: 'p-1', completedBy: testUsers.alice.id, variables: { approved: { value: true, type: 'Boolean' } } });
     expect(h.engine.lastRequest()!.json).toMatchObject({ withVariablesInReturn: true });
   });
 
-  it.each(['completedBy', 'completedByEmail', 'completedByName', 'initiator'])('rejects a client-sent reserved name %s', async (name) => {
-    assignTaskTo(testUsers.alice);
-    const res = await complete({ variables: { [name]: 'x' } });
-    expect(res.status).toBe(400);
-    expect(res.body.detail).toContain(`'${name}'`);
-    expect(h.engine.requests).toHaveLength(0);
-  });
+  it.each(['completedBy', 'completedByEmail', 'completedByName', 'initiator', 'initiatorEmail', 'initiatorName'])(
+    'leaves out a client-sent proxy-owned %s; the stamps name the caller',
+    async (name) => {
+      assignTaskTo(testUsers.alice);
+      const res = await complete({ variables: { [name]: { value: 'x', type: 'String' }, approved: true } });
+      expect(res.status).toBe(200);
+      const variables = (h.engine.lastRequest()!.json as { variables: Record<string, { value: unknown }> }).variables;
+      expect(Object.keys(variables).sort()).toEqual(['approved', 'completedBy', 'completedByEmail', 'completedByName']);
+      expect(variables.completedBy!.value).toBe(testUsers.alice.id);
+    },
+  );
 
   it('does not take a businessKey', async () => {
     assignTaskTo(testUsers.alice);

@@ -52,6 +52,7 @@ describe('the OpenAPI document of the route map', () => {
       'ready GET /ready',
       'metrics GET /metrics',
       'user.get GET /api/user',
+      'statistics.get GET /api/statistics',
       ...shipped.routes.map((route) => `${route.id} ${route.method} ${asOpenApiPath(route.path)}`),
       ...shipped.passthrough.map((entry) => `${entry.id} ${entry.method} /engine-rest${asOpenApiPath(entry.path)}`),
     ];
@@ -106,13 +107,14 @@ describe('the OpenAPI document of the route map', () => {
     expect(operationById('tasks.get').requestBody).toBeUndefined();
   });
 
-  it('answers 201 for start, 204/200 for complete, 204 for claim and unclaim, 200 JSON otherwise', () => {
+  it('answers 201 for start, 200 JSON for every action and everything else', () => {
     const successes = (id: string) => Object.keys(operationById(id).responses).filter((status) => status.startsWith('2'));
     expect(successes('process.start')).toEqual(['201']);
-    expect(successes('task.complete').sort()).toEqual(['200', '204']);
-    expect(successes('task.claim')).toEqual(['204']);
-    expect(successes('task.unclaim')).toEqual(['204']);
-    for (const id of ['processes.list', 'processes.get', 'instances.get', 'tasks.list', 'tasks.form', 'user.get']) {
+    const actions = ['task.complete', 'task.claim', 'task.unclaim', 'instance.suspend', 'instance.activate', 'instance.delete'];
+    const reads = ['processes.list', 'processes.get', 'processes.xml', 'instances.get', 'instances.activities', 'history.activities', 'tasks.list', 'tasks.form', 'user.get', 'statistics.get'];
+    expect(Object.keys(operationById('task.complete').responses['200'] as object)).toContain('content');
+    expect((resolve(operationById('task.claim').responses['200']).content!['application/json']!.schema as { required: string[] }).required).toEqual(['id', 'assignee']);
+    for (const id of [...actions, ...reads]) {
       expect(successes(id)).toEqual(['200']);
       expect(resolve(operationById(id).responses['200']).content?.['application/json']).toBeDefined();
     }

@@ -40,6 +40,13 @@ describe('the shipped routes.config.json', () => {
   const added: readonly [string, RouteDefinition['method'], string, string, RouteDefinition['intercept']][] = [
     ['task.claim', 'POST', '/api/tasks/:id/claim', '/task/:id/claim', undefined],
     ['task.unclaim', 'POST', '/api/tasks/:id/unclaim', '/task/:id/unclaim', undefined],
+    // What the earlier proxy's pages and hooks call (issue 14).
+    ['processes.xml', 'GET', '/api/processes/:key/xml', '/process-definition/key/:key/xml', undefined],
+    ['instances.activities', 'GET', '/api/instances/:id/activity-instances', '/process-instance/:id/activity-instances', undefined],
+    ['instance.suspend', 'POST', '/api/instances/:id/suspend', '/process-instance/:id/suspended', undefined],
+    ['instance.activate', 'POST', '/api/instances/:id/activate', '/process-instance/:id/suspended', undefined],
+    ['instance.delete', 'DELETE', '/api/instances/:id', '/process-instance/:id', 'deleteInstance'],
+    ['history.activities', 'GET', '/api/history/activity-instances', '/history/activity-instance', undefined],
   ];
 
   it.each(spec)('serves %s as %s %s → %s (intercept %s)', (id, method, path, engine, intercept) => {
@@ -53,7 +60,7 @@ describe('the shipped routes.config.json', () => {
     });
   });
 
-  it('has exactly the spec routes (plus claim/unclaim), each once', () => {
+  it('has exactly the spec routes (plus the added ones), each once', () => {
     const expected = [...spec, ...added].map(([, method, path, engine]) => `${method} ${path} -> ${engine}`).sort();
     expect(shipped.routes.map((route) => `${route.method} ${route.path} -> ${route.engine}`).sort()).toEqual(expected);
   });
@@ -62,8 +69,27 @@ describe('the shipped routes.config.json', () => {
     expect(byId.get('processes.list')?.query).toEqual({ latestVersion: 'true' });
   });
 
-  it('puts an intercept on exactly the two routes that carry variables', () => {
-    expect(shipped.routes.filter((route) => route.intercept !== undefined).map((route) => route.id).sort()).toEqual(['process.start', 'task.complete']);
+  it('puts an intercept on exactly the two routes that carry variables, and on delete (its reason)', () => {
+    expect(shipped.routes.filter((route) => route.intercept !== undefined).map((route) => route.id).sort()).toEqual(['instance.delete', 'process.start', 'task.complete']);
+  });
+
+  it('suspends and activates with PUT {"suspended": true|false} on the engine', () => {
+    expect(byId.get('instance.suspend')).toMatchObject({ engineMethod: 'PUT', engineBody: { suspended: true } });
+    expect(byId.get('instance.activate')).toMatchObject({ engineMethod: 'PUT', engineBody: { suspended: false } });
+  });
+
+  it('answers every action and form with a shaped JSON answer', () => {
+    const shaped = Object.fromEntries(shipped.routes.filter((route) => route.answer).map((route) => [route.id, route.answer]));
+    expect(shaped).toEqual({
+      'processes.form': 'formVariables',
+      'tasks.form': 'formVariables',
+      'task.complete': 'taskCompleted',
+      'task.claim': 'taskClaimed',
+      'task.unclaim': 'taskUnclaimed',
+      'instance.suspend': 'instanceSuspension',
+      'instance.activate': 'instanceSuspension',
+      'instance.delete': 'instanceDeleted',
+    });
   });
 
   it('returns the map frozen', () => {
@@ -134,6 +160,25 @@ describe('parseRouteMap', () => {
       'the same route under another parameter name',
       { routes: [{ method: 'GET', path: '/api/x/:a', engine: '/x/:a' }, { method: 'GET', path: '/api/x/:b', engine: '/y/:b' }] },
       /GET \/api\/x\/:b/,
+    ],
+    ['an unknown answer', { routes: [{ ...valid, answer: 'everything' }] }, /answer/],
+    ['an engineMethod TRACE', { routes: [{ ...valid, engineMethod: 'TRACE' }] }, /engineMethod/],
+    ['an engineBody that is not an object', { routes: [{ ...valid, method: 'POST', engineBody: '{"suspended":true}' }] }, /engineBody/],
+    ['an engineBody on a GET engine call', { routes: [{ ...valid, engineBody: { a: 1 } }] }, /GET engine call cannot carry engineBody/],
+    [
+      'an engineBody together with an intercept',
+      { routes: [{ ...valid, method: 'POST', intercept: 'completeTask', engineBody: { a: 1 } }] },
+      /engineBody and intercept/,
+    ],
+    [
+      'an action answer on a route without :id',
+      { routes: [{ method: 'POST', path: '/api/things/:key/go', engine: '/thing/:key', answer: 'taskClaimed' }] },
+      /answer 'taskClaimed' needs a :id/,
+    ],
+    [
+      'instanceSuspension without a boolean suspended body',
+      { routes: [{ ...valid, method: 'POST', engineMethod: 'PUT', engineBody: { suspended: 'yes' }, answer: 'instanceSuspension' }] },
+      /instanceSuspension/,
     ],
     ['a non-object document', [], /invalid/],
   ])('rejects %s with a ConfigError saying what is wrong', (_label, document, mentions) => {

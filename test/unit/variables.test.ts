@@ -168,6 +168,16 @@ describe('toTypedVariables: explicitly typed {value, type} variables', () => {
     expect(typed).toEqual({ type: 'Json', value: '[1,2]', valueInfo: { transient: true } });
   });
 
+  it.each<[string, number, string]>([
+    ['3000000000, as a form sends every whole number', 3_000_000_000, 'Long'],
+    ['2^31, one above the int32 range', 2 ** 31, 'Long'],
+    ['-(2^31)-1, one below it', -(2 ** 31) - 1, 'Long'],
+    ['2^31-1, the largest int32', 2 ** 31 - 1, 'Integer'],
+    ['-(2^31), the smallest int32', -(2 ** 31), 'Integer'],
+  ])('sends an explicit Integer of %s as %s', (_label, value, type) => {
+    expect(typeOne({ type: 'Integer', value })).toEqual({ type, value });
+  });
+
   it('leaves a Json variable whose value is already JSON text alone', () => {
     expect(typeOne({ type: 'Json', value: '{"a":1}' })).toEqual({ type: 'Json', value: '{"a":1}' });
   });

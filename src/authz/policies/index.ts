@@ -1,5 +1,7 @@
 import type { Policy } from '../policy.js';
 import { instance } from './instance.js';
+import { instanceHistory } from './instanceHistory.js';
+import { instanceInitiator } from './instanceInitiator.js';
 import { instanceList } from './instanceList.js';
 import { processStart } from './processStart.js';
 import { task } from './task.js';
@@ -9,6 +11,17 @@ import { taskList } from './taskList.js';
 import { taskUnclaim } from './taskUnclaim.js';
 
 /** The names routes.config.json may use in `policy`. */
-export const policies = Object.freeze({ task, taskComplete, taskClaim, taskUnclaim, taskList, instance, instanceList, processStart } satisfies Record<string, Policy>);
+export const policies = Object.freeze({
+  task,
+  taskComplete,
+  taskClaim,
+  taskUnclaim,
+  taskList,
+  instance,
+  instanceList,
+  instanceInitiator,
+  instanceHistory,
+  processStart,
+} satisfies Record<string, Policy>);
 
 export type PolicyName = keyof typeof policies;

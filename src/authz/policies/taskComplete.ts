@@ -8,8 +8,9 @@ import { taskAccessFor } from './taskAccess.js';
  */
 export const taskComplete: Policy = {
   name: 'taskComplete',
-  async apply({ engine, principal, params }) {
+  async apply({ engine, principal, params, facts }) {
     const { task } = await taskAccessFor(engine, principal, params.id!);
+    facts.processInstanceId = task.processInstanceId;
     if (!task.assignee) await engine.claim(task.id, principal.id);
   },
 };

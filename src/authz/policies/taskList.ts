@@ -1,6 +1,10 @@
+import type { Principal } from '../../auth/principal.js';
 import { mineOrCandidate } from '../engineQueries.js';
 import type { Policy } from '../policy.js';
 import { narrowList } from './narrowedList.js';
+
+/** The engine criteria for the tasks a caller may list (and count): all, or mine-or-candidate. */
+export const visibleTasks = (principal: Principal): Record<string, unknown> => (principal.isAdmin ? {} : { orQueries: [mineOrCandidate(principal)] });
 
 /**
  * Non-administrators see the tasks assigned to them or that they are a candidate for: an
@@ -10,6 +14,6 @@ import { narrowList } from './narrowedList.js';
 export const taskList: Policy = {
   name: 'taskList',
   async apply(context) {
-    narrowList(context, '/task', { orQueries: [mineOrCandidate(context.principal)] });
+    narrowList(context, '/task', visibleTasks(context.principal));
   },
 };

@@ -1,0 +1,35 @@
+import type { Principal } from '../auth/principal.js';
+
+/** What planning a call learned that the client's answer may report (e.g. the task's instance). */
+export interface ActionFacts {
+  processInstanceId?: string | null;
+  reason?: string;
+}
+
+export interface AnswerContext {
+  readonly params: Readonly<Record<string, string>>;
+  readonly principal: Principal;
+  readonly facts: Readonly<ActionFacts>;
+  /** The JSON body the engine was sent (the route's fixed body or the intercept's), if any. */
+  readonly sent: Readonly<Record<string, unknown>> | undefined;
+  readonly engineStatus: number;
+  /** The engine's successful answer, parsed; undefined when it had no body (204). */
+  readonly engineAnswer: unknown;
+}
+
+export interface ClientAnswer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * A named shape for a successful engine answer, referred to by `answer` in routes.config.json.
+ * Clients that call `response.json()` on every success cannot take the engine's bare 204.
+ */
+export interface Answer {
+  readonly name: string;
+  /** For the OpenAPI document: what the client gets. */
+  readonly description: string;
+  readonly schema: Readonly<Record<string, unknown>>;
+  shape(context: AnswerContext): ClientAnswer;
+}
