@@ -63,7 +63,8 @@ function endpoints(): Endpoint[] {
       method: route.method,
       path: fill(route.path),
       authorization: user,
-      takes: route.body ?? (route.method === 'GET' || route.method === 'DELETE' ? 'none' : 'json'),
+      // An intercept reads a body whatever the method (DELETE /api/instances/:id takes a reason).
+      takes: route.body ?? (route.intercept || (route.method !== 'GET' && route.method !== 'DELETE') ? 'json' : 'none'),
     })),
     ...routeMap.passthrough.map((rule): Endpoint => ({
       name: rule.id,
