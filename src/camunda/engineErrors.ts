@@ -28,6 +28,20 @@ export const notFoundAnswers: readonly NotFoundRule[] = [
   { status: 500, type: /RestException/, message: /^Cannot get process instance variable .*: execution \S+ doesn't exist: execution is null$/, seenIn: 'GET /process-instance/{id}/variables/{name}: 500 RestException' },
 ];
 
+const HTML_PAGE = /^\s*(<!doctype html|<html)/i;
+const PAGE_HEADING = /<title[^>]*>([^<]{1,200})<\/title>|<h1[^>]*>([^<]{1,200})<\/h1>/i;
+
+/**
+ * Tomcat, the engine's web server, answers some requests before Camunda sees them, with an HTML
+ * page instead of `{type, message}`: an encoded `/` in a path segment (`/task/abc%2Fdef`) is a 400
+ * "HTTP Status 400 – Bad Request" page. Its heading is the only part worth a client's eyes.
+ */
+function describeErrorPage(raw: string): string {
+  const match = PAGE_HEADING.exec(raw);
+  const heading = (match?.[1] ?? match?.[2] ?? '').replace(/\s+/g, ' ').trim();
+  return `the engine's web server answered with an error page${heading ? `: ${heading}` : ''}`;
+}
+
 export function parseEngineError(raw: string): EngineErrorBody {
   try {
     const parsed = JSON.parse(raw) as unknown;
@@ -35,6 +49,7 @@ export function parseEngineError(raw: string): EngineErrorBody {
   } catch {
     // not JSON: keep the text, trimmed below
   }
+  if (HTML_PAGE.test(raw)) return { message: describeErrorPage(raw) };
   return { message: raw.slice(0, 500) };
 }
 

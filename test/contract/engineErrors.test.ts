@@ -308,3 +308,17 @@ describe('tasks after the errors', () => {
     expect(await tasksOfInstance(started.body.id)).toEqual([]);
   });
 });
+
+describe("the engine's web server answering with an HTML page", () => {
+  it('an encoded / in a task id: Tomcat refuses it with an HTML page, the client gets a clean detail', async () => {
+    const direct = await engineDirect('GET', '/task/abc%2Fdef');
+    expect(direct.status).toBe(400);
+    expect(direct.text).toMatch(/^<!doctype html>/i);
+
+    for (const user of [testUsers.alice, testUsers.admin]) {
+      const res = await request(h.app).get('/api/tasks/abc%2Fdef').set('Authorization', h.bearer(user));
+      const { detail } = expectEnvelope(res, 400, 'invalid_request');
+      expect(detail).toBe("the engine's web server answered with an error page: HTTP Status 400 – Bad Request");
+    }
+  });
+});

@@ -211,7 +211,6 @@ describe('parseEngineError', () => {
 
   it.each([
     ['plain text', 'Service Unavailable'],
-    ['an HTML error page', '<html><body><h1>502 Bad Gateway</h1></body></html>'],
     ['truncated JSON', '{"type":"RestException","mess'],
   ])('keeps %s as the message', (_label, raw) => {
     expect(parseEngineError(raw)).toEqual({ message: raw });
@@ -223,6 +222,19 @@ describe('parseEngineError', () => {
     ['JSON null', 'null'],
   ])('keeps %s (JSON, but not an object) as the message text', (_label, raw) => {
     expect(parseEngineError(raw)).toEqual({ message: raw });
+  });
+
+  it.each([
+    [
+      "Tomcat's page for an encoded / in a path (GET /task/abc%2Fdef on the real engine)",
+      '<!doctype html><html lang="en"><head><title>HTTP Status 400 – Bad Request</title><style type="text/css">body {font-family:Tahoma,Arial,sans-serif;} h1 {font-size:22px;}</style></head><body><h1>HTTP Status 400 – Bad Request</h1></body></html>',
+      "the engine's web server answered with an error page: HTTP Status 400 – Bad Request",
+    ],
+    ['a gateway page with only a heading', '<html><body><h1>502 Bad\n  Gateway</h1></body></html>', "the engine's web server answered with an error page: 502 Bad Gateway"],
+    ['a page with no heading', '<HTML><body><p>oops</p></body></HTML>', "the engine's web server answered with an error page"],
+  ])('turns %s into its heading, never markup', (_label, raw, message) => {
+    expect(parseEngineError(raw)).toEqual({ message });
+    expect(normalised(400, parseEngineError(raw)).detail).toBe(message);
   });
 
   it('trims a long non-JSON body to 500 characters', () => {
