@@ -11,7 +11,7 @@ import type { ProxyConfig } from './config/env.js';
 import type { RouteMap } from './config/routeMap.js';
 import { accessLog } from './http/accessLog.js';
 import { renderErrors, unknownRoute } from './http/errors.js';
-import { health, readiness } from './http/health.js';
+import { cachedEngineProbe, health, readiness } from './http/health.js';
 import { createLogger, type Logger, type LogSink } from './http/log.js';
 import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from './http/metrics.js';
 import { assignRequestId } from './http/requestId.js';
@@ -85,9 +85,10 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     }),
   );
 
-  app.get('/health', health(connection));
+  const engineProbe = cachedEngineProbe(connection);
+  app.get('/health', health(engineProbe));
   app.use(createDocsRouter(openApiDocument(routeMap)));
-  app.get('/ready', readiness(connection));
+  app.get('/ready', readiness(engineProbe));
   app.get('/metrics', serveMetrics(metrics, config.metricsToken, deps.collectMetrics));
 
   const countAuthFailure = (reason: string) => metrics.authFailures.inc({ reason });

@@ -22,8 +22,8 @@ export const builtInPaths: Record<string, PathItem> = {
       tags: ['health'],
       security: [],
       responses: {
-        200: { description: 'The engine answers', content: { 'application/json': { schema: ref('Health') } } },
-        503: { description: 'The engine does not answer', content: { 'application/json': { schema: ref('Health') } } },
+        200: { description: 'The engine answers', content: { 'application/json': { schema: ref('Readiness') } } },
+        503: { description: 'The engine does not answer', content: { 'application/json': { schema: ref('Readiness') } } },
       },
     },
   },
