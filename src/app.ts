@@ -15,6 +15,7 @@ import { cachedEngineProbe, health, readiness } from './http/health.js';
 import { createLogger, type Logger, type LogSink } from './http/log.js';
 import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from './http/metrics.js';
 import { assignRequestId } from './http/requestId.js';
+import { rateLimitApiCalls, rateLimitedEngineCalls } from './fairUse/rateLimits.js';
 import { createDocsRouter, openApiDocument } from './openapi/index.js';
 import { createEngineProxy } from './proxy/engineProxy.js';
 import { compilePassthrough } from './passthrough/passthroughRules.js';
@@ -99,12 +100,13 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
       basePath: connection.basePath,
       sessions: authenticator,
       machines: machineAuthenticator,
-      engineProxy,
+      engineProxy: rateLimitedEngineCalls(config.rateLimits.passthrough, engineProxy),
       log,
       onAuthFailure: countAuthFailure,
     }),
   );
   app.use(requireSession(authenticator, countAuthFailure));
+  app.use(rateLimitApiCalls(config.rateLimits));
   app.get('/api/user', async (_req, res) => {
     const principal = await directory.complete(res.locals.principal as Principal);
     res.locals.routeId = 'user.get';

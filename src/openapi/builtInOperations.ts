@@ -48,7 +48,7 @@ export const builtInPaths: Record<string, PathItem> = {
       tags: ['user'],
       responses: {
         200: { description: 'The caller', content: { 'application/json': { schema: ref('Principal') } } },
-        ...errorResponseRefs([401]),
+        ...errorResponseRefs([401, 429]),
       },
     },
   },

@@ -43,7 +43,7 @@ export function passthroughOperation(entry: PassthroughDefinition): Operation {
     }),
     responses: {
       default: { description: "The engine's answer, unchanged (Camunda engine-rest)" },
-      ...errorResponseRefs([400, 401, 403, 502, 504]),
+      ...errorResponseRefs([400, 401, 403, 429, 502, 504]),
     },
   };
 }
