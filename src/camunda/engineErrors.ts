@@ -84,6 +84,12 @@ export function normaliseEngineError(status: number, body: EngineErrorBody): Pro
   ) {
     return new ProxyError(409, 'conflict', describe(body, 'changed concurrently by another request'));
   }
+  // A start without a variable the process model reads answers 500 "Cannot instantiate process
+  // definition …: Unknown property used in expression: ${order…}. Cause: Cannot resolve identifier
+  // 'order'" (test/engine/engine-answers.json). The caller left the variable out: their input, not an engine failure.
+  if (status === 500 && /^Cannot instantiate process definition \S+: Unknown property used in expression: .*Cause: Cannot resolve identifier '[^']+'$/s.test(body.message ?? '')) {
+    return new ProxyError(400, 'invalid_request', describe(body, 'the process needs a variable the request did not give'));
+  }
   if (status === 403) return new ProxyError(403, 'forbidden', describe(body, 'the engine refused the operation'));
   if (status === 409) return new ProxyError(409, 'conflict', describe(body, 'conflict in the engine'));
   if (status === 413) return new ProxyError(413, 'payload_too_large', describe(body, 'body too large for the engine'));

@@ -144,9 +144,9 @@ describe('bad values and failing processes', () => {
     expect(await historicInstancesByBusinessKey(businessKey)).toEqual([]);
   });
 
-  it('a process whose expression fails (jsonCheck without order) is 502 keeping the engine message', async () => {
+  it('a start without a variable the process reads (jsonCheck without order) is 400 naming it, not a 502', async () => {
     const res = await request(h.app).post('/api/processes/jsonCheck/start').set('Authorization', h.bearer()).send({});
-    const body = expectEnvelope(res, 502, 'engine_error');
+    const body = expectEnvelope(res, 400, 'invalid_request');
     expect(body.detail).toContain("Cannot resolve identifier 'order'");
   });
 });

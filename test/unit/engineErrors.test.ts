@@ -58,7 +58,7 @@ const realAnswers: readonly [string, number, string, string, Expected][] = [
     500,
     'RestException',
     "Cannot instantiate process definition order:1:x: Unknown property used in expression: ${initiator}. Cause: Cannot resolve identifier 'initiator'",
-    engineError,
+    invalid,
   ],
 ];
 
@@ -143,8 +143,9 @@ describe('normaliseEngineError: every recorded engine answer in test/engine/engi
     'jsonCheck with the same JSON text typed String': engineError,
     'jsonCheck with an untyped object value': engineError,
     'jsonCheck with Json text that is not JSON': engineError,
-    'jsonCheck without the order variable': engineError,
-    'order without initiator': engineError,
+    // A variable the model reads is missing from the start: the caller's input.
+    'jsonCheck without the order variable': invalid,
+    'order without initiator': invalid,
     'Date 2026-01-02T03:04:05.000Z': invalid,
     'Date 2026-01-02T03:04:05.000+00:00': invalid,
     'Date 2026-01-02T03:04:05+0000 (no millis)': invalid,
