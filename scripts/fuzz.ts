@@ -73,7 +73,6 @@ async function main(): Promise<number> {
     const machine = mintMachineToken(key, { machineId: 'mch_2fuzzWorker', scopes: ['camunda:worker'], expiresInSeconds: seconds + 600 });
     const args = [
       'run', `${base}/openapi.json`,
-      '--header', `Authorization: Bearer ${session}`,
       '--checks', CHECKS.join(','),
       '--max-time', String(seconds),
       '--workers', '2',
@@ -83,7 +82,7 @@ async function main(): Promise<number> {
     const status = await new Promise<number>((resolve) => {
       const run = spawn(st, args, {
         stdio: 'inherit',
-        env: { ...process.env, SCHEMATHESIS_HOOKS: 'fuzzHooks', PYTHONPATH: join(REPO_ROOT, 'scripts'), FUZZ_MACHINE_TOKEN: machine },
+        env: { ...process.env, SCHEMATHESIS_HOOKS: 'fuzzHooks', PYTHONPATH: join(REPO_ROOT, 'scripts'), FUZZ_SESSION_TOKEN: session, FUZZ_MACHINE_TOKEN: machine },
       });
       run.on('exit', (code) => resolve(code ?? 1));
     });
