@@ -1,9 +1,9 @@
 import type { PassthroughDefinition } from '../config/routeMap.js';
 import { errorResponseRefs } from './errorResponses.js';
-
-const engineAnswer = (description: string) => ({ description, content: { '*/*': { schema: {} } } });
 import { openApiPath, pathParamsOf } from './pathTemplates.js';
 import type { Operation, Parameter } from './types.js';
+
+const engineAnswer = (description: string) => ({ description, content: { '*/*': { schema: {} } } });
 
 function whoMay(entry: PassthroughDefinition): string {
   const allow = entry.allow;
