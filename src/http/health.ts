@@ -64,9 +64,9 @@ function engineProbe(
  * Liveness: always 200 while the process serves. `status` says whether the engine answered.
  * Never includes ENGINE_URL or credentials.
  */
-export const health = (probe: EngineProbe) =>
+export const health = (probe: EngineProbe): RequestHandler =>
   engineProbe(probe, 'health', (engine) => ({ status: 200, state: engine.reachable ? 'healthy' : 'degraded' }));
 
 /** Readiness: 503 while the engine is unreachable, so a load balancer stops sending traffic. */
-export const readiness = (probe: EngineProbe) =>
+export const readiness = (probe: EngineProbe): RequestHandler =>
   engineProbe(probe, 'ready', (engine) => (engine.reachable ? { status: 200, state: 'ready' } : { status: 503, state: 'unavailable' }));
