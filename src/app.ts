@@ -11,10 +11,11 @@ import type { ProxyConfig } from './config/env.js';
 import type { RouteMap } from './config/routeMap.js';
 import { accessLog } from './http/accessLog.js';
 import { renderErrors, unknownRoute } from './http/errors.js';
-import { health, readiness } from './http/health.js';
+import { cachedEngineProbe, health, readiness } from './http/health.js';
 import { createLogger, type Logger, type LogSink } from './http/log.js';
 import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from './http/metrics.js';
 import { assignRequestId } from './http/requestId.js';
+import { rateLimitApiCalls, rateLimitedEngineCalls } from './fairUse/rateLimits.js';
 import { createDocsRouter, openApiDocument } from './openapi/index.js';
 import { statistics } from './handlers/statistics.js';
 import { createEngineProxy } from './proxy/engineProxy.js';
@@ -87,9 +88,10 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     }),
   );
 
-  app.get('/health', health(connection));
+  const engineProbe = cachedEngineProbe(connection);
+  app.get('/health', health(engineProbe));
   app.use(createDocsRouter(openApiDocument(routeMap)));
-  app.get('/ready', readiness(connection));
+  app.get('/ready', readiness(engineProbe));
   app.get('/metrics', serveMetrics(metrics, config.metricsToken, deps.collectMetrics));
 
   const countAuthFailure = (reason: string) => metrics.authFailures.inc({ reason });
@@ -100,7 +102,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
       basePath: connection.basePath,
       sessions: authenticator,
       machines: machineAuthenticator,
-      engineProxy,
+      engineProxy: rateLimitedEngineCalls(config.rateLimits.passthrough, engineProxy),
       bodyLimit: config.bodyLimit,
       log,
       onAuthFailure: countAuthFailure,
@@ -108,6 +110,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   );
   app.use('/api', refusePathParameters);
   app.use(requireSession(authenticator, countAuthFailure));
+  app.use(rateLimitApiCalls(config.rateLimits));
   app.get('/api/user', async (_req, res) => {
     const principal = await directory.complete(res.locals.principal as Principal);
     res.locals.routeId = 'user.get';

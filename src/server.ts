@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
-import type { Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { AggregatorRegistry } from 'prom-client';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type ProxyConfig } from './config/env.js';
@@ -7,7 +8,6 @@ import { loadRouteMap, type RouteMap } from './config/routeMap.js';
 import { createLogger } from './http/log.js';
 import { createStdoutSink, type FlushableLogSink } from './http/logSink.js';
 
-const DRAIN_TIMEOUT_MS = 10_000;
 const METRICS_REQUEST = 'proxy:metrics';
 
 function fail(message: string): never {
@@ -26,17 +26,40 @@ function loadOrExit(): { config: ProxyConfig; routeMap: RouteMap } {
   }
 }
 
-/** Stops accepting, lets in-flight requests finish (bounded), then exits 0. */
-function drainOnSignals(server: Server, onClosed: () => void, log: (message: string) => void, sink: FlushableLogSink): void {
+/**
+ * Graceful drain. `server.close()` alone stops accepting but keeps serving keep-alive connections
+ * until the limit resets them mid-request. Instead, on the signal:
+ * - stop accepting new connections;
+ * - close idle keep-alive connections at once;
+ * - answer each in-flight request with `Connection: close`, and close its connection after it;
+ * - only at DRAIN_TIMEOUT reset what is left, and log how many.
+ */
+function drainOnSignals(server: Server, drainTimeoutMs: number, onClosed: () => void, log: (message: string, fields?: object) => void, sink: FlushableLogSink): void {
+  const inFlight = new Set<ServerResponse>();
   let draining = false;
+
+  /** After this answer the connection closes: said in the header while it can be, else by ending the socket. */
+  const lastOnItsConnection = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+    const socket: Socket | null = res.socket;
+    res.once('finish', () => socket?.end());
+  };
+
+  server.on('request', (_req, res: ServerResponse) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    if (draining) lastOnItsConnection(res);
+  });
+
   const drain = (signal: NodeJS.Signals) => {
     if (draining) return;
     draining = true;
-    log(`${signal} received: draining in-flight requests`);
+    log(`${signal} received: draining in-flight requests`, { inFlight: inFlight.size, drainTimeoutMs });
+    for (const res of inFlight) lastOnItsConnection(res);
     const forceExit = setTimeout(() => {
-      log('drain timed out: closing remaining connections');
+      log('drain timed out: resetting the connections left', { resetRequests: inFlight.size });
       server.closeAllConnections();
-    }, DRAIN_TIMEOUT_MS);
+    }, drainTimeoutMs);
     forceExit.unref();
     server.close(() => {
       clearTimeout(forceExit);
@@ -79,14 +102,25 @@ function serve(config: ProxyConfig, routeMap: RouteMap): void {
     void new AggregatorRegistry();
     AggregatorRegistry.setRegistries([metrics.registry]);
   }
-  const server = app.listen(config.port, config.host, () => {
+  const { drainTimeoutMs, requestTimeoutMs, headersTimeoutMs, maxConnections } = config.server;
+  const server = createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: headersTimeoutMs,
+      // Slightly above typical load-balancer idle timeouts, so the proxy is never the one to drop a reused socket.
+      keepAliveTimeout: 65_000,
+      // Node checks the two deadlines above on this interval (30 s by default, which would let a slow
+      // client stay up to 30 s past them).
+      connectionsCheckingInterval: 1_000,
+    },
+    app,
+  );
+  if (maxConnections !== undefined) server.maxConnections = maxConnections;
+  server.on('error', (error) => fail(`cannot listen on ${config.host}:${config.port}: ${error.message}`));
+  server.listen(config.port, config.host, () => {
     log.info('listening', { host: config.host, port: config.port, routes: routeMap.routes.length, pid: process.pid });
   });
-  server.on('error', (error) => fail(`cannot listen on ${config.host}:${config.port}: ${error.message}`));
-  // Slightly above typical load-balancer idle timeouts, so the proxy is never the one to drop a reused socket.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  drainOnSignals(server, close, (message) => log.info(message, { pid: process.pid }), sink);
+  drainOnSignals(server, drainTimeoutMs, close, (message, fields) => log.info(message, { pid: process.pid, ...fields }), sink);
 }
 
 /** WEB_CONCURRENCY > 1: the primary only forks, restarts crashed workers and relays shutdown. */

@@ -28,6 +28,20 @@ export const notFoundAnswers: readonly NotFoundRule[] = [
   { status: 500, type: /RestException/, message: /^Cannot get process instance variable .*: execution \S+ doesn't exist: execution is null$/, seenIn: 'GET /process-instance/{id}/variables/{name}: 500 RestException' },
 ];
 
+const HTML_PAGE = /^\s*(<!doctype html|<html)/i;
+const PAGE_HEADING = /<title[^>]*>([^<]{1,200})<\/title>|<h1[^>]*>([^<]{1,200})<\/h1>/i;
+
+/**
+ * Tomcat, the engine's web server, answers some requests before Camunda sees them, with an HTML
+ * page instead of `{type, message}`: an encoded `/` in a path segment (`/task/abc%2Fdef`) is a 400
+ * "HTTP Status 400 – Bad Request" page. Its heading is the only part worth a client's eyes.
+ */
+function describeErrorPage(raw: string): string {
+  const match = PAGE_HEADING.exec(raw);
+  const heading = (match?.[1] ?? match?.[2] ?? '').replace(/\s+/g, ' ').trim();
+  return `the engine's web server answered with an error page${heading ? `: ${heading}` : ''}`;
+}
+
 export function parseEngineError(raw: string): EngineErrorBody {
   try {
     const parsed = JSON.parse(raw) as unknown;
@@ -35,6 +49,7 @@ export function parseEngineError(raw: string): EngineErrorBody {
   } catch {
     // not JSON: keep the text, trimmed below
   }
+  if (HTML_PAGE.test(raw)) return { message: describeErrorPage(raw) };
   return { message: raw.slice(0, 500) };
 }
 
@@ -68,6 +83,12 @@ export function normaliseEngineError(status: number, body: EngineErrorBody): Pro
     /updated by another transaction concurrently|list of executions is empty|ExecutionEntity\.removeTask.*"execution" is null/i.test(body.message ?? '')
   ) {
     return new ProxyError(409, 'conflict', describe(body, 'changed concurrently by another request'));
+  }
+  // A start without a variable the process model reads answers 500 "Cannot instantiate process
+  // definition …: Unknown property used in expression: ${order…}. Cause: Cannot resolve identifier
+  // 'order'" (test/engine/engine-answers.json). The caller left the variable out: their input, not an engine failure.
+  if (status === 500 && /^Cannot instantiate process definition \S+: Unknown property used in expression: .*Cause: Cannot resolve identifier '[^']+'$/s.test(body.message ?? '')) {
+    return new ProxyError(400, 'invalid_request', describe(body, 'the process needs a variable the request did not give'));
   }
   if (status === 403) return new ProxyError(403, 'forbidden', describe(body, 'the engine refused the operation'));
   if (status === 409) return new ProxyError(409, 'conflict', describe(body, 'conflict in the engine'));

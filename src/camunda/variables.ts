@@ -57,26 +57,46 @@ export function toEngineDate(input: string): string | undefined {
 
 const UNSAFE_INTEGER = 'integer is beyond 2^53 and cannot be exact in JSON; send it as a string, or as {"type":"Long","value":"<digits>"}';
 
-/** JSON.parse has already rounded integers beyond 2^53, wherever they sit in a value. */
-function assertExactNumbers(name: string, value: unknown): void {
-  if (typeof value === 'number') {
-    if (Number.isInteger(value) && !Number.isSafeInteger(value)) throw new VariableError(name, UNSAFE_INTEGER);
-  } else if (value && typeof value === 'object') {
-    for (const nested of Object.values(value)) assertExactNumbers(name, nested);
+/**
+ * How deeply a Json value may nest. Form data sits a few levels deep; the engine's Jackson refuses
+ * documents nested beyond 1,000 levels, and a recursive walk of a 5,000-level value (10 KB of
+ * brackets) overflows the stack. Deeper values are refused with 400.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+const TOO_DEEP = `Json value is nested deeper than ${MAX_JSON_DEPTH} levels`;
+
+/**
+ * One iterative walk of a JSON value (never recursion: its depth is the client's choice). Refuses
+ * values nested beyond MAX_JSON_DEPTH and, unless the value came as text (which reaches the engine
+ * as written), integers JSON.parse has already rounded (beyond 2^53), wherever they sit.
+ */
+function assertBoundedJson(name: string, root: unknown, checkNumbers: boolean): void {
+  const pending: [value: unknown, depth: number][] = [[root, 0]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (typeof value === 'number') {
+      if (checkNumbers && Number.isInteger(value) && !Number.isSafeInteger(value)) throw new VariableError(name, UNSAFE_INTEGER);
+    } else if (value && typeof value === 'object') {
+      if (depth >= MAX_JSON_DEPTH) throw new VariableError(name, TOO_DEEP);
+      for (const nested of Object.values(value)) pending.push([nested, depth + 1]);
+    }
   }
 }
 
 function jsonText(name: string, value: unknown): string {
   if (typeof value !== 'string') {
-    assertExactNumbers(name, value);
+    assertBoundedJson(name, value, true);
     return JSON.stringify(value);
   }
+  let parsed: unknown;
   try {
-    JSON.parse(value);
+    parsed = JSON.parse(value);
   } catch {
     // The engine would store it and then fail every deserialising read of the instance's variables.
     throw new VariableError(name, 'a Json value given as a string must be valid JSON text');
   }
+  assertBoundedJson(name, parsed, false);
   return value;
 }
 
@@ -84,6 +104,7 @@ function typedFromExplicit(name: string, variable: TypedVariable): TypedVariable
   const { type, value } = variable;
   if (type === 'Json' && value !== null) return { ...variable, value: jsonText(name, value) };
   if (serialisedTypes.has(type) && value !== null && typeof value !== 'string') {
+    assertBoundedJson(name, value, false);
     return { ...variable, value: JSON.stringify(value) };
   }
   // Digits as a string keep a Long exact all the way into the engine.

@@ -8,6 +8,7 @@ export const proxyErrorCodes = [
   'conflict',
   'payload_too_large',
   'unsupported_media_type',
+  'rate_limited',
   'engine_error',
   'engine_unavailable',
   'engine_timeout',

@@ -51,6 +51,28 @@ export interface ProxyConfig {
   /** Worker processes (node:cluster); 1 means no cluster. */
   readonly workers: number;
   readonly authCache: { readonly enabled: boolean; readonly maxEntries: number; readonly maxTtlMs: number };
+  /** How the listening server treats its clients; see server.ts. */
+  readonly server: {
+    /** On SIGTERM, how long in-flight requests may take before their connections are reset. */
+    readonly drainTimeoutMs: number;
+    /** A client must send its whole request (headers and body) within this. */
+    readonly requestTimeoutMs: number;
+    /** A client must send its request headers within this. */
+    readonly headersTimeoutMs: number;
+    /** Open client connections per process at most; undefined = no cap. */
+    readonly maxConnections?: number;
+  };
+  /** Token buckets per caller, by route class; undefined = no limit for that class. */
+  readonly rateLimits: Readonly<Record<RouteClass, RateLimit | undefined>>;
+}
+
+/** The classes of calls a caller's fair use is counted in. */
+export type RouteClass = 'reads' | 'writes' | 'passthrough';
+
+/** A token bucket: `burst` calls at once, refilled at `burst` per `intervalMs`. */
+export interface RateLimit {
+  readonly burst: number;
+  readonly intervalMs: number;
 }
 
 const commaList = makeValidator<string[]>((input) =>
@@ -77,6 +99,17 @@ const workerCount = makeValidator<number>((input) => {
   const count = Number(input);
   if (!Number.isInteger(count) || count < 1) throw new EnvError('must be a positive integer or auto');
   return count;
+});
+
+const intervals: Readonly<Record<string, number>> = { second: 1_000, minute: 60_000, hour: 3_600_000 };
+
+/** `600/minute`: a bucket of 600 calls that refills 600 a minute; `off` (false: envalid refuses undefined) for none. */
+const rateLimit = makeValidator<RateLimit | false>((input) => {
+  if (input.trim() === 'off') return false;
+  const match = /^(\d+)\s*\/\s*(second|minute|hour)$/.exec(input.trim());
+  const burst = Number(match?.[1]);
+  if (!match || !Number.isSafeInteger(burst) || burst < 1) throw new EnvError('must be calls per interval, e.g. 600/minute or 20/second, or off');
+  return Object.freeze({ burst, intervalMs: intervals[match[2]!]! });
 });
 
 const byteSize = makeValidator<string>((input) => {
@@ -122,6 +155,13 @@ function positiveInteger(name: string, value: number): number {
   return value;
 }
 
+/** A positive number of seconds, as milliseconds a Node timer accepts. */
+function seconds(name: string, value: number): number {
+  const ms = Math.round(value * 1000);
+  if (!Number.isFinite(ms) || ms < 1 || ms > 2 ** 31 - 1) throw new ConfigError(`${name} must be a number of seconds between 0.001 and 2147483`);
+  return ms;
+}
+
 function throwingReporter({ errors }: { errors: Partial<Record<string, Error>> }): void {
   const problems = Object.entries(errors).map(([name, error]) =>
     error instanceof EnvMissingError ? `${name} is required` : `${name} ${error?.message ?? 'is invalid'}`,
@@ -161,6 +201,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       AUTH_CACHE: str({ choices: ['on', 'off'], default: 'on' }),
       AUTH_CACHE_MAX_ENTRIES: num({ default: 10_000 }),
       AUTH_CACHE_MAX_TTL: num({ default: 60, desc: 'seconds' }),
+      DRAIN_TIMEOUT: num({ default: 10, desc: 'seconds' }),
+      REQUEST_TIMEOUT: num({ default: 30, desc: 'seconds' }),
+      HEADERS_TIMEOUT: num({ default: 10, desc: 'seconds' }),
+      MAX_CONNECTIONS: num({ default: 0, desc: '0 = no cap' }),
+      RATE_LIMIT_READS: rateLimit({ default: { burst: 600, intervalMs: 60_000 } }),
+      RATE_LIMIT_WRITES: rateLimit({ default: { burst: 60, intervalMs: 60_000 } }),
+      RATE_LIMIT_PASSTHROUGH: rateLimit({ default: { burst: 1200, intervalMs: 60_000 } }),
     },
     { reporter: throwingReporter },
   );
@@ -170,6 +217,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
   if (!Number.isFinite(timeoutMs) || timeoutMs < 1 || timeoutMs > 2 ** 31 - 1) {
     throw new ConfigError('ENGINE_TIMEOUT must be a number of seconds between 0.001 and 2147483');
   }
+  const drainTimeoutMs = seconds('DRAIN_TIMEOUT', env.DRAIN_TIMEOUT);
+  const requestTimeoutMs = seconds('REQUEST_TIMEOUT', env.REQUEST_TIMEOUT);
+  const headersTimeoutMs = seconds('HEADERS_TIMEOUT', env.HEADERS_TIMEOUT);
+  // Node refuses a server whose header deadline is later than its whole-request deadline.
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('HEADERS_TIMEOUT must not be longer than REQUEST_TIMEOUT');
+  if (!Number.isInteger(env.MAX_CONNECTIONS) || env.MAX_CONNECTIONS < 0) throw new ConfigError('MAX_CONNECTIONS must be 0 (no cap) or a positive integer');
   if (!(env.ENGINE_MAX_SOCKETS >= 1)) throw new ConfigError('ENGINE_MAX_SOCKETS must be at least 1');
   const secretKey = env.CLERK_SECRET_KEY || undefined;
   if (!env.CLERK_JWT_KEY && !env.CLERK_JWKS_URL && !secretKey) {
@@ -197,6 +250,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       enabled: env.AUTH_CACHE === 'on',
       maxEntries: positiveInteger('AUTH_CACHE_MAX_ENTRIES', env.AUTH_CACHE_MAX_ENTRIES),
       maxTtlMs: positiveInteger('AUTH_CACHE_MAX_TTL', env.AUTH_CACHE_MAX_TTL) * 1000,
+    }),
+    server: Object.freeze({
+      drainTimeoutMs,
+      requestTimeoutMs,
+      headersTimeoutMs,
+      maxConnections: env.MAX_CONNECTIONS > 0 ? env.MAX_CONNECTIONS : undefined,
+    }),
+    rateLimits: Object.freeze({
+      reads: env.RATE_LIMIT_READS || undefined,
+      writes: env.RATE_LIMIT_WRITES || undefined,
+      passthrough: env.RATE_LIMIT_PASSTHROUGH || undefined,
     }),
     clerk: Object.freeze({
       publishableKey: publishableKeyFor(env.CLERK_PUBLISHABLE_KEY || undefined, env.CLERK_JWKS_URL || undefined),

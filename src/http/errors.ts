@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'rate_limited'
   | 'engine_error'
   | 'engine_unavailable'
   | 'engine_timeout'
@@ -55,6 +56,7 @@ export const errorStatuses: Readonly<Record<ErrorCode, number>> = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
   engine_error: 502,
   engine_unavailable: 502,
   engine_timeout: 504,

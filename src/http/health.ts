@@ -18,19 +18,45 @@ export async function probeEngine(connection: EngineConnection, timeoutMs: numbe
   }
 }
 
+/** How long one engine probe answers for every /health and /ready call: a flood of them is one engine call a second. */
+export const PROBE_CACHE_MS = 1_000;
+
+export type EngineProbe = () => Promise<EngineStatus>;
+
+/**
+ * One probe at a time, its answer kept for `cacheMs`. These endpoints are open, so without this
+ * every unauthenticated call would be an engine call.
+ */
+export function cachedEngineProbe(connection: EngineConnection, cacheMs = PROBE_CACHE_MS): EngineProbe {
+  const timeoutMs = Math.min(connection.timeoutMs, 2_000);
+  let latest: { answer: Promise<EngineStatus>; until: number } | undefined;
+  return () => {
+    const now = performance.now();
+    if (latest && now < latest.until) return latest.answer;
+    const answer = probeEngine(connection, timeoutMs);
+    // Kept from the moment it was asked; a probe still running when that ends is shared, not repeated.
+    latest = { answer, until: Number.POSITIVE_INFINITY };
+    const entry = latest;
+    void answer.then(() => {
+      entry.until = performance.now() + cacheMs;
+    });
+    return answer;
+  };
+}
+
 /** An engine probe as an endpoint: `answer` turns what the engine said into the status and body. */
 function engineProbe(
-  connection: EngineConnection,
+  probe: EngineProbe,
   routeId: string,
   answer: (engine: EngineStatus) => { status: number; state: string },
 ): RequestHandler {
-  const timeoutMs = Math.min(connection.timeoutMs, 2_000);
   return async (_req, res) => {
     res.locals.routeId = routeId;
-    const engine = await probeEngine(connection, timeoutMs);
+    const engine = await probe();
     const { status, state } = answer(engine);
     res.setHeader('Cache-Control', 'no-store');
-    res.status(status).json({ status: state, timestamp: new Date().toISOString(), engine });
+    // engine_reachable: the field the earlier proxy's health checks read.
+    res.status(status).json({ status: state, timestamp: new Date().toISOString(), engine, engine_reachable: engine.reachable });
   };
 }
 
@@ -38,9 +64,9 @@ function engineProbe(
  * Liveness: always 200 while the process serves. `status` says whether the engine answered.
  * Never includes ENGINE_URL or credentials.
  */
-export const health = (connection: EngineConnection) =>
-  engineProbe(connection, 'health', (engine) => ({ status: 200, state: engine.reachable ? 'healthy' : 'degraded' }));
+export const health = (probe: EngineProbe): RequestHandler =>
+  engineProbe(probe, 'health', (engine) => ({ status: 200, state: engine.reachable ? 'healthy' : 'degraded' }));
 
 /** Readiness: 503 while the engine is unreachable, so a load balancer stops sending traffic. */
-export const readiness = (connection: EngineConnection) =>
-  engineProbe(connection, 'ready', (engine) => (engine.reachable ? { status: 200, state: 'ready' } : { status: 503, state: 'unavailable' }));
+export const readiness = (probe: EngineProbe): RequestHandler =>
+  engineProbe(probe, 'ready', (engine) => (engine.reachable ? { status: 200, state: 'ready' } : { status: 503, state: 'unavailable' }));

@@ -22,8 +22,8 @@ export const builtInPaths: Record<string, PathItem> = {
       tags: ['health'],
       security: [],
       responses: {
-        200: { description: 'The engine answers', content: { 'application/json': { schema: ref('Health') } } },
-        503: { description: 'The engine does not answer', content: { 'application/json': { schema: ref('Health') } } },
+        200: { description: 'The engine answers', content: { 'application/json': { schema: ref('Readiness') } } },
+        503: { description: 'The engine does not answer', content: { 'application/json': { schema: ref('Readiness') } } },
       },
     },
   },
@@ -48,7 +48,7 @@ export const builtInPaths: Record<string, PathItem> = {
       tags: ['user'],
       responses: {
         200: { description: 'The caller', content: { 'application/json': { schema: ref('Principal') } } },
-        ...errorResponseRefs([401]),
+        ...errorResponseRefs([401, 429]),
       },
     },
   },

@@ -11,6 +11,7 @@ const meanings: Readonly<Record<number, string>> = {
   409: 'The engine reports a conflict, e.g. the task is already claimed',
   413: 'The body is larger than BODY_LIMIT',
   415: 'The body is not JSON (Content-Type) on a route that takes JSON, or has an unsupported encoding or charset',
+  429: 'The caller used up its rate limit for this class of calls (reads, writes, engine-rest); `Retry-After` says how many seconds to wait. The engine was not called',
   500: 'Unexpected error in the proxy',
   502: 'The engine is unreachable, refused the service credentials, answered 5xx or redirected',
   504: 'The engine was slower than ENGINE_TIMEOUT',

@@ -18,6 +18,7 @@ function errorStatusesFor(route: RouteDefinition): number[] {
     404,
     ...(route.method === 'GET' ? [] : [409]),
     ...(readsBody(route) ? [413, 415] : []),
+    429,
     502,
     504,
   ];

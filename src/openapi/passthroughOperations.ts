@@ -3,6 +3,8 @@ import { errorResponseRefs } from './errorResponses.js';
 import { openApiPath, pathParamsOf } from './pathTemplates.js';
 import type { Operation, Parameter } from './types.js';
 
+const engineAnswer = (description: string) => ({ description, content: { '*/*': { schema: {} } } });
+
 function whoMay(entry: PassthroughDefinition): string {
   const allow = entry.allow;
   if (!allow) return 'Any signed-in user; no machine.';
@@ -42,8 +44,12 @@ export function passthroughOperation(entry: PassthroughDefinition): Operation {
       requestBody: { required: false, content: { 'application/json': { schema: { description: "The engine's own request body" } } } },
     }),
     responses: {
-      default: { description: "The engine's answer, unchanged (Camunda engine-rest)" },
-      ...errorResponseRefs([400, 401, 403, 502, 504]),
+      // Whatever the engine answers, in its own content type (JSON, or text for its parse errors).
+      default: engineAnswer("The engine's answer, unchanged (Camunda engine-rest)"),
+      ...errorResponseRefs([401, 429, 502, 504]),
+      // The proxy refuses with these too, but the engine's own 400 and 403 pass through as they are.
+      400: engineAnswer("The proxy's error envelope (a path not in normal form), or the engine's own 400, unchanged"),
+      403: engineAnswer("The proxy's error envelope (this caller may not use the path), or the engine's own 403, unchanged"),
     },
   };
 }

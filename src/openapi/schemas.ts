@@ -26,6 +26,24 @@ export function errorEnvelope(codes: readonly string[]): JsonSchema {
   };
 }
 
+/** What /health and /ready answer: the same engine probe, their own `status` words. */
+function probeAnswer(states: readonly string[], description: string): JsonSchema {
+  return {
+    type: 'object',
+    required: ['status', 'timestamp', 'engine', 'engine_reachable'],
+    properties: {
+      status: { enum: states, description },
+      timestamp: { type: 'string', format: 'date-time' },
+      engine: {
+        type: 'object',
+        required: ['reachable', 'version'],
+        properties: { reachable: { type: 'boolean' }, version: nullable('string') },
+      },
+      engine_reachable: { type: 'boolean', description: 'The same as `engine.reachable`, for health checks written for the earlier proxy' },
+    },
+  };
+}
+
 /** The intercepts' own body schemas, with what each variable may be spelled out for readers. */
 function withDocumentedVariables<Body extends { properties: { variables: object } }>(body: Body, description: string): JsonSchema {
   return {
@@ -155,16 +173,6 @@ export const schemas: Record<string, JsonSchema> = {
       orgPermissions: { type: 'array', items: text },
     },
   },
-  Health: {
-    type: 'object',
-    required: ['status', 'timestamp', 'engine'],
-    properties: {
-      status: { enum: ['healthy', 'degraded'] },
-      timestamp: { type: 'string', format: 'date-time' },
-      engine: {
-        type: 'object',
-        properties: { reachable: { type: 'boolean' }, version: nullable('string') },
-      },
-    },
-  },
+  Health: probeAnswer(['healthy', 'degraded'], '`degraded` while the engine does not answer; the proxy still serves'),
+  Readiness: probeAnswer(['ready', 'unavailable'], '`unavailable` (with 503) while the engine does not answer'),
 };

@@ -144,9 +144,9 @@ describe('bad values and failing processes', () => {
     expect(await historicInstancesByBusinessKey(businessKey)).toEqual([]);
   });
 
-  it('a process whose expression fails (jsonCheck without order) is 502 keeping the engine message', async () => {
+  it('a start without a variable the process reads (jsonCheck without order) is 400 naming it, not a 502', async () => {
     const res = await request(h.app).post('/api/processes/jsonCheck/start').set('Authorization', h.bearer()).send({});
-    const body = expectEnvelope(res, 502, 'engine_error');
+    const body = expectEnvelope(res, 400, 'invalid_request');
     expect(body.detail).toContain("Cannot resolve identifier 'order'");
   });
 });
@@ -306,5 +306,19 @@ describe('tasks after the errors', () => {
     const retried = await request(h.app).post(`/api/tasks/${task!.id}/complete`).set('Authorization', h.bearer()).send({ variables: { confirmed: true } });
     expect(retried.status).toBe(200);
     expect(await tasksOfInstance(started.body.id)).toEqual([]);
+  });
+});
+
+describe("the engine's web server answering with an HTML page", () => {
+  it('an encoded / in a task id: Tomcat refuses it with an HTML page, the client gets a clean detail', async () => {
+    const direct = await engineDirect('GET', '/task/abc%2Fdef');
+    expect(direct.status).toBe(400);
+    expect(direct.text).toMatch(/^<!doctype html>/i);
+
+    for (const user of [testUsers.alice, testUsers.admin]) {
+      const res = await request(h.app).get('/api/tasks/abc%2Fdef').set('Authorization', h.bearer(user));
+      const { detail } = expectEnvelope(res, 400, 'invalid_request');
+      expect(detail).toBe("the engine's web server answered with an error page: HTTP Status 400 – Bad Request");
+    }
   });
 });

@@ -42,6 +42,13 @@ describe('loadConfig defaults', () => {
     ['BODY_LIMIT', config.bodyLimit, '1mb'],
     ['LOG_LEVEL', config.logLevel, 'info'],
     ['TRUST_PROXY', config.trustProxy, false],
+    ['DRAIN_TIMEOUT (10 s, in ms)', config.server.drainTimeoutMs, 10_000],
+    ['REQUEST_TIMEOUT (30 s, in ms)', config.server.requestTimeoutMs, 30_000],
+    ['HEADERS_TIMEOUT (10 s, in ms)', config.server.headersTimeoutMs, 10_000],
+    ['MAX_CONNECTIONS (no cap)', config.server.maxConnections, undefined],
+    ['RATE_LIMIT_READS', config.rateLimits.reads, { burst: 600, intervalMs: 60_000 }],
+    ['RATE_LIMIT_WRITES', config.rateLimits.writes, { burst: 60, intervalMs: 60_000 }],
+    ['RATE_LIMIT_PASSTHROUGH', config.rateLimits.passthrough, { burst: 1200, intervalMs: 60_000 }],
   ])('defaults %s', (_name, actual, expected) => {
     expect(actual).toEqual(expected);
   });
@@ -170,6 +177,14 @@ describe('loadConfig: Clerk key sources', () => {
   });
 });
 
+describe('loadConfig: draining, slow clients and fair use', () => {
+  it('reads seconds, a connection cap, and calls per interval or off', () => {
+    const config = load({ DRAIN_TIMEOUT: '2.5', REQUEST_TIMEOUT: '5', HEADERS_TIMEOUT: '5', MAX_CONNECTIONS: '500', RATE_LIMIT_READS: '20/second', RATE_LIMIT_WRITES: 'off', RATE_LIMIT_PASSTHROUGH: '5000 / hour' });
+    expect(config.server).toEqual({ drainTimeoutMs: 2_500, requestTimeoutMs: 5_000, headersTimeoutMs: 5_000, maxConnections: 500 });
+    expect(config.rateLimits).toEqual({ reads: { burst: 20, intervalMs: 1_000 }, writes: undefined, passthrough: { burst: 5000, intervalMs: 3_600_000 } });
+  });
+});
+
 describe('loadConfig refuses a misconfiguration with a ConfigError naming the variable', () => {
   it.each<[string, Record<string, string | undefined>, string]>([
     ['no key source at all', { CLERK_PUBLISHABLE_KEY: TEST_PUBLISHABLE_KEY }, 'CLERK_JWT_KEY'],
@@ -205,6 +220,14 @@ describe('loadConfig refuses a misconfiguration with a ConfigError naming the va
     ['a garbled CLERK_PUBLISHABLE_KEY', { ...minimal, CLERK_PUBLISHABLE_KEY: 'pk_live_garbage' }, 'CLERK_PUBLISHABLE_KEY'],
     ['no publishable key and no JWKS URL', { CLERK_JWT_KEY: signingKey.publicKeyPem }, 'CLERK_PUBLISHABLE_KEY'],
     ['a secret key but no publishable key', { CLERK_SECRET_KEY: 'sk_test_only' }, 'CLERK_PUBLISHABLE_KEY'],
+    ['DRAIN_TIMEOUT=0', { ...minimal, DRAIN_TIMEOUT: '0' }, 'DRAIN_TIMEOUT'],
+    ['REQUEST_TIMEOUT=abc', { ...minimal, REQUEST_TIMEOUT: 'abc' }, 'REQUEST_TIMEOUT'],
+    ['a HEADERS_TIMEOUT longer than REQUEST_TIMEOUT (Node would refuse to listen)', { ...minimal, HEADERS_TIMEOUT: '20', REQUEST_TIMEOUT: '10' }, 'HEADERS_TIMEOUT'],
+    ['MAX_CONNECTIONS=-1', { ...minimal, MAX_CONNECTIONS: '-1' }, 'MAX_CONNECTIONS'],
+    ['MAX_CONNECTIONS=1.5', { ...minimal, MAX_CONNECTIONS: '1.5' }, 'MAX_CONNECTIONS'],
+    ['RATE_LIMIT_READS=lots', { ...minimal, RATE_LIMIT_READS: 'lots' }, 'RATE_LIMIT_READS'],
+    ['RATE_LIMIT_WRITES=0/minute', { ...minimal, RATE_LIMIT_WRITES: '0/minute' }, 'RATE_LIMIT_WRITES'],
+    ['RATE_LIMIT_PASSTHROUGH=10/fortnight', { ...minimal, RATE_LIMIT_PASSTHROUGH: '10/fortnight' }, 'RATE_LIMIT_PASSTHROUGH'],
   ])('refuses %s', (_label, env, variable) => {
     expect(configErrorOf(env).message).toContain(variable);
   });

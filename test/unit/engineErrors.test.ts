@@ -58,7 +58,7 @@ const realAnswers: readonly [string, number, string, string, Expected][] = [
     500,
     'RestException',
     "Cannot instantiate process definition order:1:x: Unknown property used in expression: ${initiator}. Cause: Cannot resolve identifier 'initiator'",
-    engineError,
+    invalid,
   ],
 ];
 
@@ -143,8 +143,9 @@ describe('normaliseEngineError: every recorded engine answer in test/engine/engi
     'jsonCheck with the same JSON text typed String': engineError,
     'jsonCheck with an untyped object value': engineError,
     'jsonCheck with Json text that is not JSON': engineError,
-    'jsonCheck without the order variable': engineError,
-    'order without initiator': engineError,
+    // A variable the model reads is missing from the start: the caller's input.
+    'jsonCheck without the order variable': invalid,
+    'order without initiator': invalid,
     'Date 2026-01-02T03:04:05.000Z': invalid,
     'Date 2026-01-02T03:04:05.000+00:00': invalid,
     'Date 2026-01-02T03:04:05+0000 (no millis)': invalid,
@@ -211,7 +212,6 @@ describe('parseEngineError', () => {
 
   it.each([
     ['plain text', 'Service Unavailable'],
-    ['an HTML error page', '<html><body><h1>502 Bad Gateway</h1></body></html>'],
     ['truncated JSON', '{"type":"RestException","mess'],
   ])('keeps %s as the message', (_label, raw) => {
     expect(parseEngineError(raw)).toEqual({ message: raw });
@@ -223,6 +223,19 @@ describe('parseEngineError', () => {
     ['JSON null', 'null'],
   ])('keeps %s (JSON, but not an object) as the message text', (_label, raw) => {
     expect(parseEngineError(raw)).toEqual({ message: raw });
+  });
+
+  it.each([
+    [
+      "Tomcat's page for an encoded / in a path (GET /task/abc%2Fdef on the real engine)",
+      '<!doctype html><html lang="en"><head><title>HTTP Status 400 – Bad Request</title><style type="text/css">body {font-family:Tahoma,Arial,sans-serif;} h1 {font-size:22px;}</style></head><body><h1>HTTP Status 400 – Bad Request</h1></body></html>',
+      "the engine's web server answered with an error page: HTTP Status 400 – Bad Request",
+    ],
+    ['a gateway page with only a heading', '<html><body><h1>502 Bad\n  Gateway</h1></body></html>', "the engine's web server answered with an error page: 502 Bad Gateway"],
+    ['a page with no heading', '<HTML><body><p>oops</p></body></HTML>', "the engine's web server answered with an error page"],
+  ])('turns %s into its heading, never markup', (_label, raw, message) => {
+    expect(parseEngineError(raw)).toEqual({ message });
+    expect(normalised(400, parseEngineError(raw)).detail).toBe(message);
   });
 
   it('trims a long non-JSON body to 500 characters', () => {

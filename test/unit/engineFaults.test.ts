@@ -170,7 +170,7 @@ describe('GET /health', () => {
   it('needs no token and reports the engine version', async () => {
     const res = await request(h.app).get('/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'healthy', timestamp: expect.any(String), engine: { reachable: true, version: '7.24.0' } });
+    expect(res.body).toEqual({ status: 'healthy', timestamp: expect.any(String), engine: { reachable: true, version: '7.24.0' }, engine_reachable: true });
     expect(h.engine.lastRequest()!.headers.authorization).toMatch(/^Basic /);
   });
 
@@ -180,7 +180,7 @@ describe('GET /health', () => {
     try {
       const res = await request(down.app).get('/health');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'degraded', timestamp: expect.any(String), engine: { reachable: false, version: null } });
+      expect(res.body).toEqual({ status: 'degraded', timestamp: expect.any(String), engine: { reachable: false, version: null }, engine_reachable: false });
       expect(res.text).not.toContain(String(port));
       expect(res.text).not.toContain('engine-rest');
     } finally {

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +95,221 @@ describe('SIGTERM', () => {
     } finally {
       engine.reset();
       if (server.child.exitCode === null) process.kill(server.child.pid!, 'SIGKILL');
+    }
+  });
+});
+
+
+/** What one keep-alive connection of the load saw. */
+interface ConnectionLog {
+  /** Every complete answer: status, its Connection header, and whether it arrived after the signal. */
+  answers: { status: number; connection: string | undefined; afterSignal: boolean }[];
+  /**
+   * Requests that failed after the proxy could have received them: the failures a drain must not cause.
+   * (A reused socket closed before any answer is a connection the proxy closed while idle; it never
+   * saw that request, and clients retry it on a new connection, as Node's documentation says to.)
+   */
+  resets: string[];
+  closedWhileIdle: number;
+}
+
+/**
+ * `connections` clients, each on its own keep-alive connection, sending GET /api/processes back to
+ * back until the proxy stops accepting.
+ */
+function keepAliveLoad(port: number, token: string, connections: number, signalled: () => boolean): Promise<ConnectionLog[]> {
+  const one = async (): Promise<ConnectionLog> => {
+    const log: ConnectionLog = { answers: [], resets: [], closedWhileIdle: 0 };
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (;;) {
+        const outcome = await new Promise<'answered' | 'refused' | 'closed-idle' | 'reset'>((resolve) => {
+          let answered = false;
+          const req = httpRequest({ host: '127.0.0.1', port, path: '/api/processes', agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+            answered = true;
+            res.resume();
+            res.on('end', () => {
+              log.answers.push({ status: res.statusCode ?? 0, connection: res.headers.connection, afterSignal: signalled() });
+              resolve('answered');
+            });
+            res.on('error', (error) => {
+              log.resets.push(`during the answer: ${error.message}`);
+              resolve('reset');
+            });
+          });
+          req.on('error', (error: NodeJS.ErrnoException) => {
+            if (answered) return;
+            if (error.code === 'ECONNREFUSED') return resolve('refused');
+            // With workers, the primary may accept a new connection and then find no worker still
+            // listening: a refusal that arrives as a reset. Had a worker received the request, the
+            // access-log count below (and the absence of "drain timed out") would show it.
+            if (!req.reusedSocket && error.code === 'ECONNRESET') return resolve('refused');
+            if (req.reusedSocket && (error.code === 'ECONNRESET' || error.message === 'socket hang up')) return resolve('closed-idle');
+            log.resets.push(`${error.code ?? ''} ${error.message}`);
+            resolve('reset');
+          });
+          req.end();
+        });
+        if (outcome === 'refused' || outcome === 'reset') return log;
+        if (outcome === 'closed-idle') log.closedWhileIdle += 1;
+      }
+    } finally {
+      agent.destroy();
+    }
+  };
+  return Promise.all(Array.from({ length: connections }, one));
+}
+
+const servedLines = (output: string, route: string) => output.split('\n').filter((line) => line.includes(`"route":"${route}"`));
+
+describe('SIGTERM under steady keep-alive load', () => {
+  it.each([
+    ['one process', '1'],
+    ['two workers', '2'],
+  ])('with %s: every in-flight request is answered with Connection: close, none is reset, and it exits 0', async (_what, workers) => {
+    const port = await freePort();
+    const server = startServer({ PORT: String(port), WEB_CONCURRENCY: workers, DRAIN_TIMEOUT: '5', RATE_LIMIT_READS: 'off' });
+    try {
+      await healthOf(port);
+      engine.slow(150); // every request is in flight for a while, and all can finish within the limit
+      let signalAt = 0;
+      const load = keepAliveLoad(port, mintSessionToken(key, testUsers.alice), 16, () => signalAt > 0);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      signalAt = Date.now();
+      process.kill(server.child.pid!, 'SIGTERM');
+      const connections = await load;
+      expect(await server.exited).toBe(0);
+      const answers = connections.flatMap((c) => c.answers);
+
+      expect(connections.flatMap((c) => c.resets)).toEqual([]);
+      expect(answers.length).toBeGreaterThan(16 * 3); // it was under load
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      // Each connection's last answer was given after the signal and said the connection closes,
+      // unless its headers were already on the wire when the signal came: then the proxy closed the
+      // connection right after that answer, and the client's next request found it closed.
+      for (const connection of connections) {
+        const last = connection.answers.at(-1)!;
+        expect({ status: last.status, afterSignal: last.afterSignal }).toEqual({ status: 200, afterSignal: true });
+        if (last.connection !== 'close') expect({ last, closedWhileIdle: connection.closedWhileIdle }).toEqual({ last, closedWhileIdle: 1 });
+      }
+      expect(connections.filter((c) => c.answers.at(-1)!.connection === 'close').length).toBeGreaterThan(connections.length / 2);
+      // Every request the proxy received was answered: its access log has one line per answer the clients got.
+      const output = server.output();
+      expect(servedLines(output, 'processes.list')).toHaveLength(answers.length);
+      expect(output).toMatch(/draining in-flight requests/);
+      expect(output).not.toMatch(/drain timed out/);
+    } finally {
+      engine.reset();
+      if (server.child.exitCode === null) process.kill(-server.child.pid!, 'SIGKILL');
+    }
+  }, 30_000);
+
+  it('closes idle keep-alive connections at once, while an in-flight request still finishes', async () => {
+    const port = await freePort();
+    const server = startServer({ PORT: String(port), DRAIN_TIMEOUT: '5' });
+    try {
+      await healthOf(port);
+      const idle = connect(port, '127.0.0.1');
+      await new Promise((resolve) => idle.once('connect', resolve));
+      idle.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+      await new Promise((resolve) => idle.once('data', resolve)); // answered, now idle and kept alive
+      const idleClosed = new Promise<number>((resolve) => idle.once('close', () => resolve(Date.now())));
+
+      engine.slow(1_500);
+      const inFlight = fetch(`http://127.0.0.1:${port}/api/processes`, { headers: { authorization: `Bearer ${mintSessionToken(key, testUsers.alice)}` } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const signalAt = Date.now();
+      process.kill(server.child.pid!, 'SIGTERM');
+      expect((await idleClosed) - signalAt).toBeLessThan(500);
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('connection')).toBe('close');
+      expect(Date.now() - signalAt).toBeGreaterThan(900);
+      expect(await server.exited).toBe(0);
+    } finally {
+      engine.reset();
+      if (server.child.exitCode === null) process.kill(server.child.pid!, 'SIGKILL');
+    }
+  });
+
+  it('resets only what is left at DRAIN_TIMEOUT, and logs how many', async () => {
+    const port = await freePort();
+    const server = startServer({ PORT: String(port), DRAIN_TIMEOUT: '1' });
+    try {
+      await healthOf(port);
+      engine.slow(10_000);
+      const token = mintSessionToken(key, testUsers.alice);
+      const stuck = [1, 2].map(() => fetch(`http://127.0.0.1:${port}/api/processes`, { headers: { authorization: `Bearer ${token}` } }).then(() => 'answered', () => 'reset'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const signalAt = Date.now();
+      process.kill(server.child.pid!, 'SIGTERM');
+      expect(await Promise.all(stuck)).toEqual(['reset', 'reset']);
+      expect(await server.exited).toBe(0);
+      expect(Date.now() - signalAt).toBeGreaterThanOrEqual(900);
+      expect(Date.now() - signalAt).toBeLessThan(5_000);
+      expect(server.output()).toMatch(/"msg":"drain timed out: resetting the connections left".*"resetRequests":2/);
+    } finally {
+      engine.reset();
+      if (server.child.exitCode === null) process.kill(server.child.pid!, 'SIGKILL');
+    }
+  });
+});
+
+describe('slow clients', () => {
+  /** A raw connection; resolves with what the server wrote and when it closed. */
+  function rawClient(port: number): { socket: Socket; closed: Promise<{ at: number; received: string }> } {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    socket.on('error', () => undefined);
+    return { socket, closed: new Promise((resolve) => socket.once('close', () => resolve({ at: Date.now(), received }))) };
+  }
+
+  it('a client that trickles its headers is dropped with 408 at HEADERS_TIMEOUT, one trickling its body at REQUEST_TIMEOUT', async () => {
+    const port = await freePort();
+    const server = startServer({ PORT: String(port), HEADERS_TIMEOUT: '1', REQUEST_TIMEOUT: '2' });
+    try {
+      await healthOf(port);
+      const startedAt = Date.now();
+      const headers = rawClient(port);
+      headers.socket.write('GET /health HTTP/1.1\r\nHost: x\r\n');
+      const body = rawClient(port);
+      body.socket.write(`POST /api/processes/order/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nAuthorization: Bearer ${mintSessionToken(key, testUsers.alice)}\r\n\r\n{`);
+      const trickle = setInterval(() => body.socket.write(' '), 200);
+      try {
+        const [slowHeaders, slowBody] = await Promise.all([headers.closed, body.closed]);
+        expect(slowHeaders.received).toMatch(/^HTTP\/1\.1 408/);
+        expect(slowHeaders.at - startedAt).toBeLessThan(2_600);
+        expect(slowBody.at - startedAt).toBeGreaterThanOrEqual(1_900);
+        expect(slowBody.at - startedAt).toBeLessThan(3_600);
+      } finally {
+        clearInterval(trickle);
+      }
+      expect(engine.requests.filter((r) => r.url.includes('/start'))).toHaveLength(0);
+    } finally {
+      process.kill(server.child.pid!, 'SIGKILL');
+    }
+  });
+
+  it('MAX_CONNECTIONS caps open client connections: one more is closed at once', async () => {
+    const port = await freePort();
+    const server = startServer({ PORT: String(port), MAX_CONNECTIONS: '2' });
+    try {
+      await healthOf(port);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const held = [rawClient(port), rawClient(port)];
+      await Promise.all(held.map(({ socket }) => new Promise((resolve) => socket.once('connect', resolve))));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const extra = rawClient(port);
+      extra.socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect((await extra.closed).received).toBe('');
+      for (const { socket } of held) socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const answer = await fetch(`http://127.0.0.1:${port}/health`, { headers: { connection: 'close' } });
+      expect(answer.status).toBe(200);
+      expect(server.output()).not.toMatch(/at .*\.js:\d+/);
+    } finally {
+      process.kill(server.child.pid!, 'SIGKILL');
     }
   });
 });

@@ -1,4 +1,4 @@
-import { toEngineDate, toTypedVariables, VariableError, type TypedVariable } from '../../src/camunda/variables.js';
+import { MAX_JSON_DEPTH, toEngineDate, toTypedVariables, VariableError, type TypedVariable } from '../../src/camunda/variables.js';
 
 /** Types one variable called `v` and returns what the engine would get for it. */
 const typeOne = (value: unknown): TypedVariable => {
@@ -298,5 +298,35 @@ describe('toTypedVariables keeps numbers exact and Json valid', () => {
 
   it('accepts valid Json text as it is', () => {
     expect(toTypedVariables({ order: { type: 'Json', value: '{"id":1}' } })).toEqual({ order: { type: 'Json', value: '{"id":1}' } });
+  });
+});
+
+describe(`toTypedVariables bounds how deeply a Json value nests (MAX_JSON_DEPTH = ${MAX_JSON_DEPTH})`, () => {
+  /** `levels` arrays inside each other: [[[…]]] */
+  const nestedArrays = (levels: number): unknown => {
+    let value: unknown = [];
+    for (let i = 1; i < levels; i += 1) value = [value];
+    return value;
+  };
+  const nestedObjects = (levels: number): unknown => {
+    let value: unknown = {};
+    for (let i = 1; i < levels; i += 1) value = { a: value };
+    return value;
+  };
+
+  it.each([
+    ['plain arrays', nestedArrays],
+    ['plain objects', nestedObjects],
+    ['an explicit Json value', (levels: number) => ({ type: 'Json', value: nestedObjects(levels) })],
+    ['Json text', (levels: number) => ({ type: 'Json', value: JSON.stringify(nestedArrays(levels)) })],
+    ['an explicit Object value', (levels: number) => ({ type: 'Object', value: nestedObjects(levels), valueInfo: { serializationDataFormat: 'application/json' } })],
+  ])('accepts %s exactly at the limit and refuses one level more, naming the variable', (_what, build) => {
+    expect(() => toTypedVariables({ deep: build(MAX_JSON_DEPTH) })).not.toThrow();
+    expect(() => toTypedVariables({ deep: build(MAX_JSON_DEPTH + 1) })).toThrow(`variable 'deep': Json value is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  });
+
+  it('refuses 5,000 levels with a VariableError, not a stack overflow', () => {
+    expect(rejectionOf(nestedArrays(5_000)).message).toMatch(/nested deeper than/);
+    expect(rejectionOf({ type: 'Json', value: '['.repeat(5_000) + ']'.repeat(5_000) }).message).toMatch(/nested deeper than/);
   });
 });
