@@ -47,6 +47,7 @@ const policyParam: Record<string, string> = {
   taskUnclaim: 'id',
   instance: 'id',
   processStart: 'key',
+  processDefinition: 'key',
 };
 
 const validateRouteMap = new Ajv2020({ allErrors: true, strict: true }).compile(routeMapSchema);

@@ -16,7 +16,9 @@ const policyNotes: Readonly<Record<PolicyName, PolicyNote>> = {
   taskList: { rule: 'non-administrators see tasks assigned to them or unassigned tasks they are a candidate for, ANDed with their filters; `processVariables`/`taskVariables` filters are refused (400)', forbids: false },
   instance: { rule: 'the initiator, anyone holding or eligible for one of its tasks, or an administrator; anyone else gets 404', forbids: false },
   instanceList: { rule: 'non-administrators see the instances they started', forbids: false },
-  processStart: { rule: "open, unless the route map's `processes` section limits the key", forbids: true },
+  processStart: { rule: "open, unless the route map's `processes` section limits the key; starts the organisation's own definition of the key when it has one, else the shared one", forbids: true },
+  processList: { rule: "the caller's organisation's own definitions and the shared ones (deployed without a tenant); never another organisation's", forbids: false },
+  processDefinition: { rule: "the organisation's own definition of the key when it has one, else the shared one; another organisation's answers 404 like an unknown key", forbids: false },
 };
 
 const noteOf = (policy: string): PolicyNote | undefined => policyNotes[policy as PolicyName];

@@ -187,7 +187,8 @@ describe('the client against the real app', () => {
   let client: CamundaClient;
 
   beforeAll(async () => {
-    h = await startProxyHarness();
+    // The admin is a platform operator here: what these tests look at is the client, not tenancy.
+    h = await startProxyHarness({ PLATFORM_ADMINS: testUsers.admin.id });
     server = h.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -215,7 +216,8 @@ describe('the client against the real app', () => {
   });
 
   it('claims, completes and unclaims a task of the caller: undefined for 204, variables when asked', async () => {
-    h.engine.answer('GET', '/engine-rest/task/t-1', { status: 200, body: { id: 't-1', assignee: alice.id } });
+    // The policy's one question: "task t-1, if alice may see it".
+    h.engine.answer('POST', '/engine-rest/task', { status: 200, body: [{ id: 't-1', assignee: alice.id }] });
     h.engine.answer('POST', /^\/engine-rest\/task\/t-1\/(un)?claim$/, { status: 204 });
     await expect(client.claimTask('t-1')).resolves.toBeUndefined();
     await expect(client.unclaimTask('t-1')).resolves.toBeUndefined();

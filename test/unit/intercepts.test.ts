@@ -11,7 +11,7 @@ beforeEach(() => h.engine.reset());
 
 /** The task the completion tests act on is assigned to the caller, so the policy lets it through. */
 function assignTaskTo(user: { id: string }): void {
-  h.engine.answer('GET', '/engine-rest/task/t-1', { status: 200, body: { id: 't-1', assignee: user.id, processInstanceId: 'p-1' } });
+  h.engine.answer('POST', '/engine-rest/task', { status: 200, body: [{ id: 't-1', assignee: user.id, processInstanceId: 'p-1' }] });
 }
 
 const start = (body: unknown, user = testUsers.alice) =>

@@ -1,6 +1,8 @@
 import type { Policy } from '../policy.js';
 import { instance } from './instance.js';
 import { instanceList } from './instanceList.js';
+import { processDefinition } from './processDefinition.js';
+import { processList } from './processList.js';
 import { processStart } from './processStart.js';
 import { task } from './task.js';
 import { taskClaim } from './taskClaim.js';
@@ -9,6 +11,6 @@ import { taskList } from './taskList.js';
 import { taskUnclaim } from './taskUnclaim.js';
 
 /** The names routes.config.json may use in `policy`. */
-export const policies = Object.freeze({ task, taskComplete, taskClaim, taskUnclaim, taskList, instance, instanceList, processStart } satisfies Record<string, Policy>);
+export const policies = Object.freeze({ task, taskComplete, taskClaim, taskUnclaim, taskList, instance, instanceList, processStart, processList, processDefinition } satisfies Record<string, Policy>);
 
 export type PolicyName = keyof typeof policies;

@@ -1,13 +1,15 @@
+import { instanceVisibility } from '../boundary.js';
 import type { Policy } from '../policy.js';
 import { narrowList } from './narrowedList.js';
 
 /**
- * Non-administrators see the instances they started: `initiator` equals their id. A POST query,
- * because GET's `variables=initiator_eq_user_2abc` splits on every `_` of a Clerk id.
+ * Non-administrators see the instances they started (`initiator` equals their id); everyone only
+ * within their organisation. A POST query, because GET's `variables=initiator_eq_user_2abc` splits
+ * on every `_` of a Clerk id.
  */
 export const instanceList: Policy = {
   name: 'instanceList',
   async apply(context) {
-    narrowList(context, '/process-instance', { variables: [{ name: 'initiator', operator: 'eq', value: context.principal.id }] });
+    narrowList(context, '/process-instance', instanceVisibility(context.principal));
   },
 };
