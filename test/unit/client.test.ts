@@ -212,7 +212,7 @@ describe('the client against the real app', () => {
   });
 
   it('answers who the caller is', async () => {
-    await expect(client.getUser()).resolves.toMatchObject({ id: alice.id, email: alice.email, orgRole: null });
+    await expect(client.getUser()).resolves.toMatchObject({ id: alice.id, email: alice.email, orgRole: 'org:member' });
   });
 
   it('claims, completes and unclaims a task of the caller: undefined for 204, variables when asked', async () => {

@@ -106,7 +106,7 @@ describe('what the client receives', () => {
 
   it('gets the principal from GET /api/user without an engine call', async () => {
     const res = await request(h.app).get('/api/user').set('Authorization', h.bearer(testUsers.bob)).expect(200);
-    expect(res.body).toMatchObject({ id: testUsers.bob.id, email: testUsers.bob.email, name: testUsers.bob.name, orgId: null, orgRole: null, orgPermissions: [] });
+    expect(res.body).toMatchObject({ id: testUsers.bob.id, email: testUsers.bob.email, name: testUsers.bob.name, orgId: testUsers.bob.orgId, orgRole: 'org:member', orgPermissions: [] });
     expect(h.engine.requests).toHaveLength(0);
   });
 });
