@@ -1,10 +1,11 @@
-import type { Request, RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { AuthenticationFailed, tokenKind, type Authenticator, type MachineAuthenticator } from '../auth/clerkSession.js';
 import { forbidden } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
 import type { EngineCall } from '../proxy/engineProxy.js';
 import { normalisedSegments } from './pathPattern.js';
 import { findRule, mayUse, type Caller, type PassthroughRule } from './passthroughRules.js';
+import { pinnedFetchAndLock } from './tenantPin.js';
 
 export interface PassthroughDeps {
   rules: readonly PassthroughRule[];
@@ -35,6 +36,10 @@ async function callerOf(req: Request, deps: PassthroughDeps): Promise<Caller> {
  * parse the engine's own `{type, message}`.
  */
 export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
+  // The one passthrough body the proxy reads: a tenant-pinned fetchAndLock, rewritten whole.
+  const readJson = express.json({ limit: '1mb', strict: false, type: () => true });
+  const jsonBodyOf = (req: Request, res: Parameters<RequestHandler>[1]) =>
+    new Promise<unknown>((resolve, reject) => readJson(req, res, (error?: unknown) => (error ? reject(error) : resolve(req.body))));
   return async (req, res, next) => {
     const url = req.originalUrl;
     const queryAt = url.indexOf('?');
@@ -65,6 +70,7 @@ export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
       timeoutMs: rule.timeoutMs,
       passthrough: true,
     };
+    if (rule.definition.tenants) call.body = pinnedFetchAndLock(await jsonBodyOf(req, res), rule.definition.tenants);
     res.locals.engineCall = call;
     deps.engineProxy(req, res, next);
   };

@@ -1,5 +1,9 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
-import { testOrgs } from '../support/clerkTokens.js';
+import { mintMachineToken, testOrgs, type SessionUser } from '../support/clerkTokens.js';
+import { testSigningKey } from '../support/proxyHarness.js';
 import {
   engineDirect,
   expectEnvelope,
@@ -13,7 +17,7 @@ import {
 
 // acme (org_1): alice and bob (members), manager, admin. globex (org_2): otherAdmin, otherManager, otherMember.
 const { alice, bob, manager, admin, otherAdmin, otherManager, otherMember } = testUsers;
-type User = typeof alice | typeof otherAdmin;
+type User = SessionUser;
 const globexUsers = [['admin', otherAdmin], ['manager', otherManager], ['member', otherMember]] as const;
 
 let proxy: ContractProxy;
@@ -362,3 +366,59 @@ describe('TENANCY=off', () => {
     expect(Object.keys(variables.body).sort()).toEqual(['days', 'initiator', 'initiatorEmail', 'initiatorName']);
   });
 });
+
+describe('a worker pinned to a tenant on /engine-rest', () => {
+  const key = `pinnedWork${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const topic = `${key}-topic`;
+  const routesFile = join(tmpdir(), `routes-tenancy-${process.pid}.json`);
+  const instances: Record<'acme' | 'globex', string> = { acme: '', globex: '' };
+  let pinned: ContractProxy;
+  const machine = () => mintMachineToken(testSigningKey(), { machineId: 'mch_2globexWorkerTESTtestTEST', scopes: ['camunda:worker'] });
+  const fetchAndLock = (on: ContractProxy, body: unknown) =>
+    request(on.app).post('/engine-rest/external-task/fetchAndLock').set('Authorization', `Bearer ${machine()}`).set('Content-Type', 'application/json').send(JSON.stringify(body));
+
+  beforeAll(async () => {
+    const shipped = JSON.parse(readFileSync('routes.config.json', 'utf8')) as { passthrough: { id: string; tenants?: string[] }[] };
+    shipped.passthrough.find((rule) => rule.id === 'worker.fetchAndLock')!.tenants = [testOrgs.globex];
+    writeFileSync(routesFile, JSON.stringify(shipped));
+    pinned = startContractProxy({ ROUTES_CONFIG: routesFile });
+    for (const [org, deployer, starter] of [['acme', admin, alice], ['globex', otherAdmin, otherMember]] as const) {
+      await request(proxy.app).post('/api/deployments').set('Authorization', proxy.bearer(deployer)).field('deployment-name', uniqueKey(key)).attach('data', Buffer.from(externalTaskProcess(key, topic)), `${key}.bpmn`).expect(201);
+      instances[org] = await start(starter, key, {});
+    }
+  });
+  afterAll(() => pinned.close());
+
+  it("fetches only its tenant's external tasks, whatever tenants the worker asks for", async () => {
+    const res = await fetchAndLock(pinned, { workerId: `${key}-worker`, maxTasks: 10, topics: [{ topicName: topic, lockDuration: 60_000, tenantIdIn: [testOrgs.acme], withoutTenantId: true }] });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([expect.objectContaining({ processInstanceId: instances.globex, tenantId: testOrgs.globex })]);
+    const acmeTask = await engineDirect<{ lockExpirationTime: string | null }[]>('GET', `/external-task?processInstanceId=${instances.acme}`);
+    expect(acmeTask.json).toEqual([expect.objectContaining({ lockExpirationTime: null })]);
+  });
+
+  it('refuses a fetchAndLock body that is not a JSON object with topics: 400, the engine is not asked', async () => {
+    const res = await fetchAndLock(pinned, ['not', 'an', 'object']);
+    expectEnvelope(res, 400, 'invalid_request');
+    expect((await pinned.servedBy(res)).engineStatus).toBeNull();
+  });
+
+  it('a worker without a pin keeps reaching every tenant', async () => {
+    const res = await fetchAndLock(proxy, { workerId: `${key}-free`, maxTasks: 10, topics: [{ topicName: topic, lockDuration: 60_000 }] });
+    expect(res.status).toBe(200);
+    expect(res.body.map((task: { processInstanceId: string }) => task.processInstanceId)).toEqual([instances.acme]);
+  });
+});
+
+function externalTaskProcess(key: string, topic: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_${key}" targetNamespace="http://local.testengine/tenancy">
+  <bpmn:process id="${key}" isExecutable="true" camunda:historyTimeToLive="P1D">
+    <bpmn:startEvent id="started"><bpmn:outgoing>toWork</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="toWork" sourceRef="started" targetRef="work" />
+    <bpmn:serviceTask id="work" camunda:type="external" camunda:topic="${topic}"><bpmn:incoming>toWork</bpmn:incoming><bpmn:outgoing>toEnd</bpmn:outgoing></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="toEnd" sourceRef="work" targetRef="done" />
+    <bpmn:endEvent id="done"><bpmn:incoming>toEnd</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>`;
+}
