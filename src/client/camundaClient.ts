@@ -1,6 +1,6 @@
 import { camundaRoutes, type ClientRoute } from './camundaRoutes.js';
 import { createRouteCaller, type CamundaClientOptions } from './routeCaller.js';
-import type { InstanceQuery, Principal, ProcessDefinition, ProcessInstance, Task, TaskQuery, VariableInputs, VariableMap } from './types.js';
+import type { Deployment, DeploymentFile, InstanceQuery, Principal, ProcessDefinition, ProcessInstance, Task, TaskQuery, VariableInputs, VariableMap } from './types.js';
 
 /** One method per proxy route. Every failure throws CamundaProxyError. */
 export interface CamundaClient {
@@ -21,6 +21,8 @@ export interface CamundaClient {
   claimTask(id: string): Promise<void>;
   unclaimTask(id: string): Promise<void>;
   getUser(): Promise<Principal>;
+  /** Deploys for the caller's organisation (administrators only; the proxy says 201). */
+  deploy(files: readonly DeploymentFile[], options?: { name?: string }): Promise<Deployment>;
 }
 
 // A method without its route entry does not compile; an entry without a method fails client.test.ts.
@@ -48,5 +50,11 @@ export function createCamundaClient(options: CamundaClientOptions): CamundaClien
     claimTask: (id) => call(routes.claimTask, { params: { id } }),
     unclaimTask: (id) => call(routes.unclaimTask, { params: { id } }),
     getUser: () => call(routes.getUser),
+    deploy: (files, options) => {
+      const form = new FormData();
+      if (options?.name !== undefined) form.set('deployment-name', options.name);
+      for (const file of files) form.append(file.name, typeof file.content === 'string' ? new Blob([file.content]) : file.content, file.name);
+      return call(routes.deploy, { body: form });
+    },
   };
 }

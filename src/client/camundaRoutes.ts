@@ -24,6 +24,7 @@ export const camundaRoutes = {
   unclaimTask: { routeId: 'task.unclaim', method: 'POST', path: '/api/tasks/:id/unclaim' },
   // Served by the proxy itself, not by the route map.
   getUser: { routeId: 'user.get', method: 'GET', path: '/api/user' },
+  deploy: { routeId: 'deployments.create', method: 'POST', path: '/api/deployments' },
 } as const satisfies Record<string, ClientRoute>;
 
 export type CamundaMethodName = keyof typeof camundaRoutes;

@@ -211,6 +211,26 @@ describe('the client against the real app', () => {
     expect(seen.json).toMatchObject({ businessKey: 'order-42', variables: { amount: { value: 1000, type: 'Integer' }, initiator: { value: alice.id, type: 'String' } } });
   });
 
+  it("deploys files as multipart for the caller's organisation, whatever tenant it names", async () => {
+    const globexAdmin = clientAs(() => h.tokenFor(testUsers.otherAdmin));
+    await globexAdmin.deploy([{ name: 'invoice.bpmn', content: '<definitions/>' }], { name: 'invoices' });
+    const seen = h.engine.lastRequest()!;
+    expect(seen.method).toBe('POST');
+    expect(seen.url).toBe('/engine-rest/deployment/create');
+    expect(seen.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(seen.headers['content-length']).toBe(String(Buffer.byteLength(seen.body)));
+    expect(seen.body).toContain(`name="tenant-id"\r\n\r\n${testUsers.otherAdmin.orgId}\r\n`);
+    expect(seen.body).toContain('name="deployment-name"\r\n\r\ninvoices\r\n');
+    expect(seen.body).toMatch(/name="invoice.bpmn"; filename="invoice.bpmn"[\s\S]*<definitions\/>/);
+  });
+
+  it('a member may not deploy: the typed 403, and the engine is never asked', async () => {
+    const failure = (await client.deploy([{ name: 'invoice.bpmn', content: '<definitions/>' }]).catch((error: unknown) => error)) as CamundaProxyError;
+    expect(failure).toBeInstanceOf(CamundaProxyError);
+    expect(failure.status).toBe(403);
+    expect(h.engine.requests).toHaveLength(0);
+  });
+
   it('answers who the caller is', async () => {
     await expect(client.getUser()).resolves.toMatchObject({ id: alice.id, email: alice.email, orgRole: 'org:member' });
   });

@@ -43,6 +43,7 @@ describe('starting a process', () => {
         initiator: { value: testUsers.alice.id, type: 'String' },
         initiatorEmail: { value: testUsers.alice.email, type: 'String' },
         initiatorName: { value: testUsers.alice.name, type: 'String' },
+        initiatorOrgId: { value: testUsers.alice.orgId, type: 'String' },
       },
     });
   });
@@ -50,7 +51,7 @@ describe('starting a process', () => {
   it('accepts a start without a body', async () => {
     const res = await request(h.app).post('/api/processes/order/start').set('Authorization', h.bearer()).set('Content-Type', 'application/json').send('{}');
     expect(res.status).toBe(201);
-    expect(Object.keys((h.engine.lastRequest()!.json as { variables: object }).variables)).toEqual(['initiator', 'initiatorEmail', 'initiatorName']);
+    expect(Object.keys((h.engine.lastRequest()!.json as { variables: object }).variables)).toEqual(['initiator', 'initiatorEmail', 'initiatorName', 'initiatorOrgId']);
   });
 
   it('passes already-typed variables through', async () => {
@@ -61,7 +62,7 @@ describe('starting a process', () => {
     });
   });
 
-  it.each(['initiator', 'initiatorEmail', 'initiatorName', 'completedBy'])('rejects a client-sent reserved name %s with 400 naming it', async (name) => {
+  it.each(['initiator', 'initiatorEmail', 'initiatorName', 'initiatorOrgId', 'completedBy'])('rejects a client-sent reserved name %s with 400 naming it', async (name) => {
     const res = await start({ variables: { [name]: 'someone-else' } });
     expect(res.status).toBe(400);
     expect(res.body.detail).toContain(`'${name}'`);

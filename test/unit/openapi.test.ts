@@ -52,6 +52,7 @@ describe('the OpenAPI document of the route map', () => {
       'ready GET /ready',
       'metrics GET /metrics',
       'user.get GET /api/user',
+      'deployments.create POST /api/deployments',
       ...shipped.routes.map((route) => `${route.id} ${route.method} ${asOpenApiPath(route.path)}`),
       ...shipped.passthrough.map((entry) => `${entry.id} ${entry.method} /engine-rest${asOpenApiPath(entry.path)}`),
     ];
