@@ -1,6 +1,7 @@
-import { principalFrom, type AccessRules } from '../../src/auth/principal.js';
+import { principalFrom, type AccessRules, type Principal } from '../../src/auth/principal.js';
 import { definitionQuery, instanceVisibility, taskVisibility } from '../../src/authz/boundary.js';
 import { parseRouteMap } from '../../src/config/routeMap.js';
+import { compilePassthrough, mayUse } from '../../src/passthrough/passthroughRules.js';
 import { pinnedFetchAndLock } from '../../src/passthrough/tenantPin.js';
 
 const on: AccessRules = { adminRoles: ['org:admin'], groupsClaim: 'groups', tenancy: true, platformAdmins: ['user_operator'] };
@@ -74,5 +75,20 @@ describe('a fetchAndLock pinned to tenants', () => {
   it('is only allowed on POST /external-task/fetchAndLock in the route map', () => {
     expect(() => parseRouteMap({ routes: [], passthrough: [{ method: 'POST', path: '/external-task/:id/complete', tenants: ['org_1'] }] })).toThrow(/only POST \/external-task\/fetchAndLock/);
     expect(parseRouteMap({ routes: [], passthrough: [{ method: 'POST', path: '/external-task/fetchAndLock', tenants: ['org_1'] }] }).passthrough[0]!.tenants).toEqual(['org_1']);
+  });
+});
+
+describe('passthrough rules for users under tenancy', () => {
+  const [rule] = compilePassthrough(parseRouteMap({ routes: [], passthrough: [{ method: 'GET', path: '/history/**', allow: { roles: ['org:auditors'] } }] }).passthrough);
+  const as = (principal: Principal) => mayUse(rule!, { kind: 'user', principal });
+
+  it("an organisation's admin does not pass a rule that does not name their role: engine paths are not scoped", () => {
+    expect(as(principalFrom(session('user_a', 'org_1', 'org:admin'), on))).toBe(false);
+    expect(as(principalFrom(session('user_x', 'org_1', 'org:auditors'), on))).toBe(true);
+  });
+
+  it('a platform operator, or an admin with TENANCY=off, passes every rule', () => {
+    expect(as(principalFrom(session('user_operator', 'org_1', 'org:member'), on))).toBe(true);
+    expect(as(principalFrom(session('user_a', 'org_1', 'org:admin'), off))).toBe(true);
   });
 });
