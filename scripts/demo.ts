@@ -23,9 +23,11 @@ const FRONTEND_ORIGIN = 'http://localhost:3000';
 const TOKEN_LIFETIME_SECONDS = 8 * 60 * 60;
 
 export const demoUsers = {
-  user: { id: 'user_2demoUSERdemoUSERdemoUSER', email: 'dana@example.test', name: 'Dana Demo', firstName: 'Dana', lastName: 'Demo' },
+  user: { id: 'user_2demoUSERdemoUSERdemoUSER', email: 'dana@example.test', name: 'Dana Demo', firstName: 'Dana', lastName: 'Demo', orgId: 'org_2demoACMEdemoACMEdemoACME', orgSlug: 'acme', orgRole: 'member' },
   manager: { id: 'user_2demoMANAGERdemoMANAGERdem', email: 'mo@example.test', name: 'Mo Manager', orgId: 'org_2demoACMEdemoACMEdemoACME', orgSlug: 'acme', orgRole: 'managers' },
   admin: { id: 'user_2demoADMINdemoADMINdemoADM', email: 'ari@example.test', name: 'Ari Admin', orgId: 'org_2demoACMEdemoACMEdemoACME', orgSlug: 'acme', orgRole: 'admin' },
+  // Another customer: the admin of their own organisation, and of nothing else.
+  otherAdmin: { id: 'user_2demoGLOBEXdemoGLOBEXdemoG', email: 'gil@globex.test', name: 'Gil Globex', orgId: 'org_2demoGLOBEXdemoGLOBEXdemo', orgSlug: 'globex', orgRole: 'admin' },
 } satisfies Record<string, SessionUser>;
 
 export interface DemoSummary {
@@ -119,6 +121,7 @@ export function curlScript(proxyUrl: string, tokens: DemoSummary['tokens'], user
     `export TOKEN=${tokens.user}`,
     `export MANAGER_TOKEN=${tokens.manager}`,
     `export ADMIN_TOKEN=${tokens.admin}`,
+    `export OTHER_ORG_ADMIN_TOKEN=${tokens.otherAdmin}`,
     '',
     '# list processes',
     'curl -fsS "$PROXY/api/processes" -H "Authorization: Bearer $TOKEN"; echo',
@@ -132,6 +135,8 @@ export function curlScript(proxyUrl: string, tokens: DemoSummary['tokens'], user
     `curl -fsS -X POST "$PROXY/api/tasks/$TASK_ID/complete" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" -d '{"variables":{"approved":true}}'; echo`,
     '# the manager sees the approval task',
     'curl -fsS "$PROXY/api/tasks?processInstanceId=$INSTANCE_ID" -H "Authorization: Bearer $MANAGER_TOKEN"; echo',
+    "# another organisation's admin sees nothing of acme's work: []",
+    'curl -fsS "$PROXY/api/instances" -H "Authorization: Bearer $OTHER_ORG_ADMIN_TOKEN"; echo',
   ].join('\n');
 }
 
@@ -179,8 +184,8 @@ async function main(argv: string[]): Promise<void> {
   }
 
   const mint = (user: SessionUser) => mintSessionToken(key, user, { azp: FRONTEND_ORIGIN, expiresInSeconds: TOKEN_LIFETIME_SECONDS });
-  const tokens = { user: mint(demoUsers.user), manager: mint(demoUsers.manager), admin: mint(demoUsers.admin) };
-  const users = { user: demoUsers.user.id, manager: demoUsers.manager.id, admin: demoUsers.admin.id };
+  const tokens = { user: mint(demoUsers.user), manager: mint(demoUsers.manager), admin: mint(demoUsers.admin), otherAdmin: mint(demoUsers.otherAdmin) };
+  const users = { user: demoUsers.user.id, manager: demoUsers.manager.id, admin: demoUsers.admin.id, otherAdmin: demoUsers.otherAdmin.id };
   const script = curlScript(proxyUrl, tokens, users);
   const summary: DemoSummary = {
     proxyUrl,
@@ -201,9 +206,10 @@ async function main(argv: string[]): Promise<void> {
         '',
         `The proxy is up at ${proxyUrl}, in front of the Camunda engine at ${engineRestUrl}${engine ? ' (started by the demo)' : ''}.`,
         `Tokens are Clerk-shaped session tokens signed by a throwaway key in .demo/ and valid for ${TOKEN_LIFETIME_SECONDS / 3600} hours:`,
-        `  user    ${users.user}  (Dana Demo)`,
-        `  manager ${users.manager}  (org role org:managers)`,
-        `  admin   ${users.admin}  (org role org:admin)`,
+        `  user    ${users.user}  (Dana Demo, member of acme)`,
+        `  manager ${users.manager}  (acme, org role org:managers)`,
+        `  admin   ${users.admin}  (acme, org role org:admin)`,
+        `  other organisation's admin ${users.otherAdmin}  (globex, org role org:admin: sees nothing of acme)`,
         '',
         'Paste into a shell:',
         '',

@@ -6,9 +6,11 @@ import { createJwksKeyring } from './auth/jwksKeyring.js';
 import { withVerifiedTokenCache } from './auth/verifiedTokenCache.js';
 import type { Principal } from './auth/principal.js';
 import { claimsOnlyDirectory, createClerkUserDirectory, type UserDirectory } from './auth/userDirectory.js';
+import { organisationRequired } from './authz/organisationRequired.js';
 import { createEngineConnection, type EngineConnection } from './camunda/engineConnection.js';
 import type { ProxyConfig } from './config/env.js';
 import type { RouteMap } from './config/routeMap.js';
+import { deploymentsRouter } from './deployments/deploymentsRoute.js';
 import { accessLog } from './http/accessLog.js';
 import { renderErrors, unknownRoute } from './http/errors.js';
 import { cachedEngineProbe, health, readiness } from './http/health.js';
@@ -117,6 +119,8 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     const { id, email, name, orgId, orgRole, orgPermissions } = principal;
     res.json({ id, email, name, orgId: orgId ?? null, orgRole: orgRole ?? null, orgPermissions });
   });
+  if (config.access.tenancy && config.access.personalAccounts === 'refuse') app.use('/api', organisationRequired);
+  app.use(deploymentsRouter({ connection, limit: config.deploymentLimit }));
   app.get('/api/statistics', statistics(connection));
   app.use(mountRoutes(compileRoutes(routeMap), { connection, engineProxy, directory, bodyLimit: config.bodyLimit, settings: { processes: routeMap.processes }, log }));
 

@@ -11,8 +11,10 @@ export interface Principal {
   readonly roles: readonly string[];
   /** Camunda candidate groups: the org role without `org:`, plus the GROUPS_CLAIM values. */
   readonly groups: readonly string[];
-  /** The org role is one of ADMIN_ROLES: sees and may do everything. */
+  /** Sees and may do everything inside `boundary`: the org role is one of ADMIN_ROLES, or a platform operator. */
   readonly isAdmin: boolean;
+  /** Whose work the caller may reach at all (see Boundary). */
+  readonly boundary: Boundary;
   /** Raw verified claims, for policies that read custom claims. */
   readonly claims: Readonly<Record<string, unknown>>;
   /** Seconds since the epoch. */
@@ -26,6 +28,16 @@ export interface SessionAuth {
   orgPermissions?: string[] | null;
   sessionClaims: Record<string, unknown>;
 }
+
+/**
+ * Whose work a caller may reach. `all`: every organisation (TENANCY=off, or a PLATFORM_ADMINS
+ * operator). `org`: the session's active organisation only; its id is also the engine tenant id.
+ * `personal`: a session without an active organisation reaches only what it started or holds.
+ */
+export type Boundary = { readonly kind: 'all' } | { readonly kind: 'org'; readonly orgId: string } | { readonly kind: 'personal' };
+
+const everything: Boundary = Object.freeze({ kind: 'all' });
+const personal: Boundary = Object.freeze({ kind: 'personal' });
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
 
@@ -41,6 +53,10 @@ export function nameFromClaims(claims: Readonly<Record<string, unknown>>): strin
 export interface AccessRules {
   adminRoles: readonly string[];
   groupsClaim?: string;
+  /** Organisations are tenants (TENANCY=on). */
+  tenancy?: boolean;
+  /** User ids of whole-platform operators (PLATFORM_ADMINS). */
+  platformAdmins?: readonly string[];
 }
 
 function groupsFrom(orgRole: string | undefined, claims: Readonly<Record<string, unknown>>, groupsClaim: string | undefined): string[] {
@@ -55,17 +71,24 @@ function groupsFrom(orgRole: string | undefined, claims: Readonly<Record<string,
 
 export function principalFrom(auth: SessionAuth, access: AccessRules = { adminRoles: [] }): Principal {
   const claims = auth.sessionClaims;
+  const orgId = auth.orgId ?? undefined;
   const orgRole = auth.orgRole ?? undefined;
+  const roleIsAdmin = orgRole !== undefined && access.adminRoles.includes(orgRole);
+  const platformAdmin = access.platformAdmins?.includes(auth.userId) === true;
+  let boundary: Boundary = everything;
+  if (access.tenancy && !platformAdmin) boundary = orgId ? Object.freeze({ kind: 'org', orgId }) : personal;
   return Object.freeze({
     id: auth.userId,
     email: text(claims.email),
     name: nameFromClaims(claims),
-    orgId: auth.orgId ?? undefined,
+    orgId,
     orgRole,
     orgPermissions: Object.freeze([...(auth.orgPermissions ?? [])]),
     roles: Object.freeze(orgRole ? [orgRole] : []),
-    groups: Object.freeze(groupsFrom(orgRole, claims, access.groupsClaim)),
-    isAdmin: orgRole !== undefined && access.adminRoles.includes(orgRole),
+    // A personal session has no organisation, so no org role and no groups to be a candidate through.
+    groups: Object.freeze(boundary.kind === 'personal' ? [] : groupsFrom(orgRole, claims, access.groupsClaim)),
+    isAdmin: platformAdmin || (roleIsAdmin && boundary.kind !== 'personal'),
+    boundary,
     claims,
     expiresAt: typeof claims.exp === 'number' ? claims.exp : 0,
   });

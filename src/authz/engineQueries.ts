@@ -5,26 +5,21 @@ import { engineFailure } from '../proxy/engineProxy.js';
 
 /** The proxy's own questions to the engine, asked before it lets a user act. */
 export interface EngineQueries {
-  task(taskId: string): Promise<EngineTask | undefined>;
-  candidateLinks(taskId: string): Promise<IdentityLink[]>;
+  /** The task, if it matches `criteria` (a POST /task query body): one question, no check-then-act. */
+  findTask(taskId: string, criteria: Record<string, unknown>): Promise<EngineTask | undefined>;
   countTasks(filter: Record<string, unknown>): Promise<number>;
   countInstances(filter: Record<string, unknown>): Promise<number>;
-  countLatestProcessDefinitions(): Promise<number>;
   /** Running and ended instances (the engine's history). */
   countHistoricInstances(filter: Record<string, unknown>): Promise<number>;
   claim(taskId: string, userId: string): Promise<void>;
+  /** GET /process-definition/count with this query string (without `?`). */
+  countDefinitions(query: string): Promise<number>;
 }
 
 export interface EngineTask {
   id: string;
   assignee: string | null;
   processInstanceId: string | null;
-}
-
-export interface IdentityLink {
-  userId: string | null;
-  groupId: string | null;
-  type: string;
 }
 
 /**
@@ -38,11 +33,6 @@ export function mineOrCandidate(principal: Principal): Record<string, unknown> {
     candidateUser: principal.id,
     ...(principal.groups.length > 0 && { candidateGroups: [...principal.groups] }),
   };
-}
-
-/** "Started by me": the `initiator` stamp. A POST criterion: GET's `initiator_eq_user_2abc` splits on every `_`. */
-export function initiatedBy(principal: Principal): Record<string, unknown> {
-  return { variables: [{ name: 'initiator', operator: 'eq', value: principal.id }] };
 }
 
 export function createEngineQueries(connection: EngineConnection, requestId: string): EngineQueries {
@@ -59,22 +49,18 @@ export function createEngineQueries(connection: EngineConnection, requestId: str
   const segment = encodeURIComponent;
 
   return {
-    async task(taskId) {
-      const { status, json } = await ask<EngineTask>('GET', `/task/${segment(taskId)}`);
-      return status === 404 ? undefined : json;
+    async findTask(taskId, criteria) {
+      const { json } = await ask<EngineTask[]>('POST', '/task?maxResults=1', { ...criteria, taskId });
+      return json?.[0];
     },
-    async candidateLinks(taskId) {
-      const { json } = await ask<IdentityLink[]>('GET', `/task/${segment(taskId)}/identity-links?type=candidate`);
-      return json ?? [];
+    async countDefinitions(query) {
+      return (await ask<{ count: number }>('GET', `/process-definition/count?${query}`)).json?.count ?? 0;
     },
     async countTasks(filter) {
       return (await ask<{ count: number }>('POST', '/task/count', filter)).json?.count ?? 0;
     },
     async countInstances(filter) {
       return (await ask<{ count: number }>('POST', '/process-instance/count', filter)).json?.count ?? 0;
-    },
-    async countLatestProcessDefinitions() {
-      return (await ask<{ count: number }>('GET', '/process-definition/count?latestVersion=true')).json?.count ?? 0;
     },
     async countHistoricInstances(filter) {
       return (await ask<{ count: number }>('POST', '/history/process-instance/count', filter)).json?.count ?? 0;

@@ -36,14 +36,25 @@ export class EngineTimeout extends Error {
   readonly code = 'ENGINE_TIMEOUT';
 }
 
-/** A small JSON call on the shared keep-alive agent, for the proxy's own questions to the engine. */
+/** A body the proxy has framed itself, e.g. a rebuilt multipart upload. */
+export interface FramedBody {
+  contentType: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * A small call on the shared keep-alive agent, for the proxy's own questions to the engine: a JSON
+ * `body`, or a `framed` one. Either is sent whole with its exact Content-Length.
+ */
 export function callEngine(
   connection: EngineConnection,
   method: string,
   path: string,
-  options: { body?: unknown; timeoutMs?: number; requestId?: string } = {},
+  options: { body?: unknown; framed?: FramedBody; timeoutMs?: number; requestId?: string } = {},
 ): Promise<EngineAnswer> {
-  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const json = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const payload = options.framed?.bytes ?? json;
+  const contentType = options.framed?.contentType ?? 'application/json';
   const send = connection.origin.startsWith('https:') ? httpsRequest : request;
   return new Promise((resolve, reject) => {
     const outgoing = send(`${connection.origin}${connection.basePath}${path}`, {
@@ -53,7 +64,7 @@ export function callEngine(
         authorization: connection.authorization,
         accept: 'application/json',
         ...(options.requestId && { 'x-request-id': options.requestId }),
-        ...(payload !== undefined && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+        ...(payload !== undefined && { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) }),
       },
     });
     // A deadline for the whole call (socket wait, request, whole answer), not an idle timer.

@@ -5,6 +5,8 @@ export type { CamundaClientOptions } from './routeCaller.js';
 export {
   engineVariableTypes,
   type EngineVariableType,
+  type Deployment,
+  type DeploymentFile,
   type InstanceQuery,
   type ListQuery,
   type Principal,

@@ -52,13 +52,15 @@ export function createRouteCaller(options: CamundaClientOptions) {
     const token = await options.getToken();
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (token) headers.Authorization = `Bearer ${token}`;
-    if (routeCall.body !== undefined) headers['Content-Type'] = 'application/json';
+    // A FormData body sets its own multipart Content-Type, boundary included.
+    const form = routeCall.body instanceof FormData ? routeCall.body : undefined;
+    if (routeCall.body !== undefined && !form) headers['Content-Type'] = 'application/json';
     const what = `${route.method} ${route.path} (${route.routeId})`;
 
     let response: Response;
     let text: string;
     try {
-      response = await send(url, { method: route.method, headers, body: routeCall.body === undefined ? undefined : JSON.stringify(routeCall.body) });
+      response = await send(url, { method: route.method, headers, body: form ?? (routeCall.body === undefined ? undefined : JSON.stringify(routeCall.body)) });
       text = await response.text();
     } catch (cause) {
       throw synthetic(0, 'network_error', `${what} got no answer: ${cause instanceof Error ? cause.message : String(cause)}`, null, cause);

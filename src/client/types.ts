@@ -162,3 +162,21 @@ export interface Statistics {
   completedInstances: number;
   activeTasks: number;
 }
+
+/** One file to deploy: a BPMN, DMN or form file, by its file name. */
+export interface DeploymentFile {
+  /** e.g. `invoice.bpmn`; the extension decides what the engine makes of it. */
+  name: string;
+  content: Blob | string;
+}
+
+/** A deployment as the proxy answers it; `tenantId` is the organisation it was deployed for (null: shared). */
+export interface Deployment {
+  id: string;
+  name: string | null;
+  source: string | null;
+  tenantId: string | null;
+  deploymentTime: string;
+  deployedProcessDefinitions: Record<string, ProcessDefinition> | null;
+  deployedDecisionDefinitions: Record<string, unknown> | null;
+}

@@ -26,6 +26,12 @@ export interface AccessConfig {
   readonly adminRoles: readonly string[];
   /** A session claim whose string values are extra Camunda candidate groups. */
   readonly groupsClaim?: string;
+  /** Organisations are tenants: each session reaches its active organisation's work only. */
+  readonly tenancy: boolean;
+  /** User ids of whole-platform operators: administrators of every organisation. */
+  readonly platformAdmins: readonly string[];
+  /** Sessions without an active organisation: their own work only, or refused with 403. */
+  readonly personalAccounts: 'own-work' | 'refuse';
 }
 
 export interface ProxyConfig {
@@ -43,6 +49,8 @@ export interface ProxyConfig {
   readonly routesConfigPath: string;
   readonly logLevel: LogLevel;
   readonly bodyLimit: string;
+  /** Largest upload accepted by POST /api/deployments. */
+  readonly deploymentLimit: string;
   readonly clerk: ClerkConfig;
   readonly access: AccessConfig;
   readonly trustProxy: boolean;
@@ -196,6 +204,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       CLERK_AUDIENCE: commaList({ default: [] }),
       ADMIN_ROLES: commaList({ default: ['org:admin'] }),
       GROUPS_CLAIM: str({ default: undefined }),
+      TENANCY: str({ choices: ['on', 'off'], default: 'on' }),
+      PLATFORM_ADMINS: commaList({ default: [] }),
+      PERSONAL_ACCOUNTS: str({ choices: ['own-work', 'refuse'], default: 'own-work' }),
+      DEPLOYMENT_LIMIT: byteSize({ default: '10mb' }),
       METRICS_TOKEN: str({ default: undefined }),
       WEB_CONCURRENCY: workerCount({ default: 1 }),
       AUTH_CACHE: str({ choices: ['on', 'off'], default: 'on' }),
@@ -243,6 +255,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
     routesConfigPath: env.ROUTES_CONFIG,
     logLevel: env.LOG_LEVEL as LogLevel,
     bodyLimit: env.BODY_LIMIT,
+    deploymentLimit: env.DEPLOYMENT_LIMIT,
     trustProxy: env.TRUST_PROXY,
     metricsToken: env.METRICS_TOKEN || undefined,
     workers: env.WEB_CONCURRENCY,
@@ -274,6 +287,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
     access: Object.freeze({
       adminRoles: Object.freeze(env.ADMIN_ROLES),
       groupsClaim: env.GROUPS_CLAIM || undefined,
+      tenancy: env.TENANCY === 'on',
+      platformAdmins: Object.freeze(env.PLATFORM_ADMINS),
+      personalAccounts: env.PERSONAL_ACCOUNTS as 'own-work' | 'refuse',
     }),
   });
 }

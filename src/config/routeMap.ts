@@ -39,6 +39,8 @@ export interface PassthroughDefinition {
   readonly allow?: AllowRule & { readonly machines?: MachineRule };
   /** Seconds; overrides ENGINE_TIMEOUT. */
   readonly timeout?: number;
+  /** Engine tenant ids (org ids) the callers of this fetchAndLock path are pinned to. */
+  readonly tenants?: readonly string[];
 }
 
 export interface RouteMap {
@@ -57,6 +59,7 @@ const policyParam: Record<string, string> = {
   instance: 'id',
   instanceInitiator: 'id',
   processStart: 'key',
+  processDefinition: 'key',
 };
 
 // Every answer but the form's reports the `:id` of the task or instance it acted on.
@@ -130,6 +133,9 @@ export function parseRouteMap(document: unknown, where = 'route map'): RouteMap 
   const passthrough = (raw.passthrough ?? []).map((entry) => Object.freeze({ ...entry, id: entry.id ?? `passthrough ${entry.method} ${entry.path}` }));
   const passthroughIds = new Set<string>();
   for (const entry of passthrough) {
+    if (entry.tenants && !(entry.method === 'POST' && entry.path === '/external-task/fetchAndLock')) {
+      throw new ConfigError(`${where}: passthrough '${entry.id}' has tenants, which only POST /external-task/fetchAndLock can have`);
+    }
     if (ids(routes).has(entry.id) || passthroughIds.has(entry.id)) throw new ConfigError(`${where}: duplicate id '${entry.id}' in passthrough`);
     passthroughIds.add(entry.id);
   }

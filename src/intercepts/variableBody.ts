@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Principal } from '../auth/principal.js';
+import { ORG_STAMP } from '../authz/boundary.js';
 import { toTypedVariables, VariableError, type TypedVariables } from '../camunda/variables.js';
 import { badRequest } from '../http/errors.js';
 
@@ -8,6 +9,7 @@ export const reservedVariableNames: readonly string[] = Object.freeze([
   'initiator',
   'initiatorEmail',
   'initiatorName',
+  ORG_STAMP,
   'completedBy',
   'completedByEmail',
   'completedByName',
@@ -86,4 +88,9 @@ export function stampsFor(prefix: 'initiator' | 'completedBy', principal: Princi
     [`${prefix}Email`]: { value: principal.email, type: 'String' },
     [`${prefix}Name`]: { value: principal.name, type: 'String' },
   };
+}
+
+/** The organisation an instance belongs to (see ORG_STAMP), stamped on start inside an organisation. */
+export function orgStampFor(principal: Principal): TypedVariables {
+  return principal.boundary.kind === 'org' ? { [ORG_STAMP]: { value: principal.boundary.orgId, type: 'String' } } : {};
 }

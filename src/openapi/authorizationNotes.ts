@@ -18,7 +18,9 @@ const policyNotes: Readonly<Record<PolicyName, PolicyNote>> = {
   instanceList: { rule: 'non-administrators see the instances they started', forbids: false },
   instanceInitiator: { rule: 'the initiator or an administrator; someone who may see the instance but did not start it gets 403, anyone else 404', forbids: true },
   instanceHistory: { rule: '`processInstanceId` is required, once; whoever may see that instance (its initiator also after it ended); anyone else gets 404', forbids: false },
-  processStart: { rule: "open, unless the route map's `processes` section limits the key", forbids: true },
+  processStart: { rule: "open, unless the route map's `processes` section limits the key; starts the organisation's own definition of the key when it has one, else the shared one", forbids: true },
+  processList: { rule: "the caller's organisation's own definitions and the shared ones (deployed without a tenant); never another organisation's", forbids: false },
+  processDefinition: { rule: "the organisation's own definition of the key when it has one, else the shared one; another organisation's answers 404 like an unknown key", forbids: false },
 };
 
 const noteOf = (policy: string): PolicyNote | undefined => policyNotes[policy as PolicyName];

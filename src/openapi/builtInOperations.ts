@@ -65,4 +65,35 @@ export const builtInPaths: Record<string, PathItem> = {
       },
     },
   },
+  '/api/deployments': {
+    post: {
+      operationId: 'deployments.create',
+      summary: 'Deploy BPMN, DMN and form files for your organisation',
+      description: [
+        "Administrators of an organisation deploy for it: the engine's `tenant-id` is the caller's org id, whatever the upload names. Platform operators (PLATFORM_ADMINS) deploy shared definitions, which every organisation sees and may start. Anyone else gets 403.",
+        'Send `multipart/form-data` with one part per file (`.bpmn`, `.dmn`, `.form`) and optionally `deployment-name`, `enable-duplicate-filtering`, `deploy-changed-only`. Anything else is 400; larger than DEPLOYMENT_LIMIT is 413.',
+      ].join('\n\n'),
+      tags: ['deployments'],
+      requestBody: {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              properties: {
+                'deployment-name': { type: 'string' },
+                'enable-duplicate-filtering': { type: 'boolean' },
+                'deploy-changed-only': { type: 'boolean' },
+              },
+              additionalProperties: { type: 'string', format: 'binary', description: 'A BPMN, DMN or form file' },
+            },
+          },
+        },
+      },
+      responses: {
+        201: { description: 'Deployed', content: { 'application/json': { schema: ref('Deployment') } } },
+        ...errorResponseRefs([400, 401, 403, 413, 502, 504]),
+      },
+    },
+  },
 };

@@ -173,6 +173,22 @@ export const schemas: Record<string, JsonSchema> = {
       orgPermissions: { type: 'array', items: text },
     },
   },
+  Deployment: {
+    type: 'object',
+    description: "The engine's deployment, without its `links`.",
+    required: ['id', 'name', 'tenantId', 'deploymentTime'],
+    properties: {
+      id: { type: 'string' },
+      name: nullable('string'),
+      source: nullable('string'),
+      tenantId: { ...nullable('string'), description: 'The organisation it was deployed for; null for a shared deployment' },
+      deploymentTime: { type: 'string' },
+      deployedProcessDefinitions: { ...nullable('object'), additionalProperties: ref('ProcessDefinition') },
+      deployedDecisionDefinitions: nullable('object'),
+      deployedDecisionRequirementsDefinitions: nullable('object'),
+      deployedCaseDefinitions: nullable('object'),
+    },
+  },
   Health: probeAnswer(['healthy', 'degraded'], '`degraded` while the engine does not answer; the proxy still serves'),
   Readiness: probeAnswer(['ready', 'unavailable'], '`unavailable` (with 503) while the engine does not answer'),
 };

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { AuthenticationFailed, tokenKind, type Authenticator, type MachineAuthenticator } from '../auth/clerkSession.js';
 import { forbidden } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
@@ -6,6 +6,7 @@ import type { EngineCall } from '../proxy/engineProxy.js';
 import { checkedBody, readWholeBody } from '../routes/requestBody.js';
 import { enginePathOf, normalisedSegments } from './pathPattern.js';
 import { findRule, mayUse, type Caller, type PassthroughRule } from './passthroughRules.js';
+import { pinnedFetchAndLock } from './tenantPin.js';
 
 export interface PassthroughDeps {
   rules: readonly PassthroughRule[];
@@ -71,12 +72,16 @@ export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
       if (error) return next(error);
       try {
         // The client's body, whatever its media type, byte for byte, with the proxy's own framing.
-        const body = checkedBody(req, bodilessMethods.has(req.method) ? 'none' : 'raw');
+        // A tenant-pinned fetchAndLock is the one passthrough body the proxy reads and rewrites.
+        const { tenants } = rule.definition;
+        const body = checkedBody(req, bodilessMethods.has(req.method) ? 'none' : tenants ? 'json' : 'raw');
         const call: EngineCall = {
           path: `${deps.basePath}${enginePathOf(segments)}${queryAt === -1 ? '' : url.slice(queryAt)}`,
           timeoutMs: rule.timeoutMs,
           passthrough: true,
-          ...(body.raw && { body: body.raw, contentType: body.contentType ?? 'application/octet-stream' }),
+          ...(tenants
+            ? { body: pinnedFetchAndLock(body.json, tenants) }
+            : body.raw && { body: body.raw, contentType: body.contentType ?? 'application/octet-stream' }),
         };
         res.locals.engineCall = call;
         deps.engineProxy(req, res, next);

@@ -34,8 +34,8 @@ export function findRule(rules: readonly PassthroughRule[], method: string, segm
 export type Caller = { kind: 'user'; principal: Principal } | { kind: 'machine'; machine: MachinePrincipal };
 
 /**
- * Users: without `allow`, every signed-in user; with user criteria, any one of them (administrators
- * always); with only `machines`, no user. Machines: only with `machines`, every listed scope, and
+ * Users: without `allow`, every signed-in user; with user criteria, any one of them (callers who
+ * see everything always); with only `machines`, no user. Machines: only with `machines`, every listed scope, and
  * (if listed) their own id.
  */
 export function mayUse(rule: PassthroughRule, caller: Caller): boolean {
@@ -48,5 +48,9 @@ export function mayUse(rule: PassthroughRule, caller: Caller): boolean {
   }
   if (!allow) return true;
   const forUsers = allow.roles !== undefined || allow.permissions !== undefined || allow.users !== undefined;
-  return forUsers && isAllowed(caller.principal, allow);
+  // Engine paths are not scoped to an organisation: an organisation's administrator passes only
+  // what the rule names them for; only callers who see everything pass every rule.
+  const { principal } = caller;
+  const scoped = principal.isAdmin && principal.boundary.kind !== 'all' ? { ...principal, isAdmin: false } : principal;
+  return forUsers && isAllowed(scoped, allow);
 }

@@ -27,13 +27,13 @@ describe('npm run demo', () => {
     }
   });
 
-  it('starts its own engine when none answers, and hands out three tokens', () => {
+  it("starts its own engine when none answers, and hands out four tokens, one of another organisation's admin", () => {
     expect(summary.engineStartedByDemo).toBe(true);
-    expect(Object.keys(summary.tokens).sort()).toEqual(['admin', 'manager', 'user']);
+    expect(Object.keys(summary.tokens).sort()).toEqual(['admin', 'manager', 'otherAdmin', 'user']);
     expect(summary.docsUrl).toBe(`${summary.proxyUrl}/docs`);
   });
 
-  it('prints commands that work when pasted: list, start, my tasks, complete', () => {
+  it("prints commands that work when pasted: list, start, my tasks, complete, and the other organisation's admin sees none of it", () => {
     const run = spawnSync('bash', ['-euo', 'pipefail', '-c', summary.script], { encoding: 'utf8', timeout: 60_000 });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
@@ -43,6 +43,7 @@ describe('npm run demo', () => {
     expect(JSON.parse(lines[2]!)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Review order', assignee: summary.users.user })]));
     expect(JSON.parse(lines[3]!)).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), processInstanceId: expect.any(String), completedBy: summary.users.user });
     expect(JSON.parse(lines[4]!)).toEqual([expect.objectContaining({ name: 'Manager approval', assignee: null })]);
+    expect(JSON.parse(lines[5]!)).toEqual([]);
   });
 
   it('stops everything it started on Ctrl-C (SIGINT)', async () => {

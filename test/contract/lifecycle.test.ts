@@ -53,6 +53,7 @@ describe('order lifecycle', () => {
       initiator: { type: 'String', value: alice.id, valueInfo: {} },
       initiatorEmail: { type: 'String', value: alice.email, valueInfo: {} },
       initiatorName: { type: 'String', value: alice.name, valueInfo: {} },
+      initiatorOrgId: { type: 'String', value: alice.orgId, valueInfo: {} },
     });
   });
 
@@ -158,6 +159,7 @@ describe('start with withVariablesInReturn', () => {
       initiator: { type: 'String', value: testUsers.bob.id, valueInfo: {} },
       initiatorEmail: { type: 'String', value: testUsers.bob.email, valueInfo: {} },
       initiatorName: { type: 'String', value: testUsers.bob.name, valueInfo: {} },
+      initiatorOrgId: { type: 'String', value: testUsers.bob.orgId, valueInfo: {} },
     });
   });
 });

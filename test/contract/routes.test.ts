@@ -24,7 +24,8 @@ let businessKey: string;
 let reviewTaskId: string;
 
 beforeAll(async () => {
-  h = startContractProxy();
+  // The admin is a platform operator here (sees everything); tenancy has its own suite.
+  h = startContractProxy({ PLATFORM_ADMINS: testUsers.admin.id });
   businessKey = uniqueKey('routes');
   const started = await request(h.app)
     .post('/api/processes/order/start')
@@ -460,8 +461,8 @@ describe('built-in and unmapped', () => {
       id: testUsers.alice.id,
       email: testUsers.alice.email,
       name: testUsers.alice.name,
-      orgId: null,
-      orgRole: null,
+      orgId: testUsers.alice.orgId,
+      orgRole: 'org:member',
       orgPermissions: [],
     });
     await expectRoute(res, 'user.get');

@@ -109,7 +109,7 @@ describe('plain values: typed by the proxy, stored and read back', () => {
   const read = roundTrip(matrix);
 
   it('nothing else was stored but the stamps', () => {
-    expect(Object.keys(read).sort()).toEqual([...matrix.map(([name]) => name), 'initiator', 'initiatorEmail', 'initiatorName'].sort());
+    expect(Object.keys(read).sort()).toEqual([...matrix.map(([name]) => name), 'initiator', 'initiatorEmail', 'initiatorName', 'initiatorOrgId'].sort());
   });
 
   it("the route's fixed deserializeValues=false wins over the client's", async () => {

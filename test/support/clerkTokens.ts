@@ -60,7 +60,13 @@ export interface MachineTokenOptions {
   claims?: Record<string, unknown>;
 }
 
-const ACME_ORG_ID = 'org_2acmeTESTtestTESTtestTESTt';
+/** Two customer organisations: every test user but the ones named `other…` belongs to acme. */
+export const testOrgs = {
+  acme: 'org_2acmeTESTtestTESTtestTESTt',
+  globex: 'org_2globexTESTtestTESTtestTE',
+} as const;
+const ACME_ORG_ID = testOrgs.acme;
+const GLOBEX_ORG_ID = testOrgs.globex;
 
 export const testUsers = {
   alice: {
@@ -69,6 +75,9 @@ export const testUsers = {
     name: 'Alice Anders',
     firstName: 'Alice',
     lastName: 'Anders',
+    orgId: ACME_ORG_ID,
+    orgSlug: 'acme',
+    orgRole: 'member',
   },
   bob: {
     id: 'user_2bobTESTtestTESTtestTESTte',
@@ -76,6 +85,9 @@ export const testUsers = {
     name: 'Bob Brandt',
     firstName: 'Bob',
     lastName: 'Brandt',
+    orgId: ACME_ORG_ID,
+    orgSlug: 'acme',
+    orgRole: 'member',
   },
   manager: {
     id: 'user_2managerTESTtestTESTtestTE',
@@ -99,7 +111,32 @@ export const testUsers = {
     orgRole: 'admin',
     orgPermissions: ['org:tasks:read', 'org:tasks:complete', 'org:processes:start'],
   },
-} satisfies Record<'alice' | 'bob' | 'manager' | 'admin', SessionUser>;
+  // globex is another customer: its creator is its admin, like every Clerk organisation's.
+  otherAdmin: {
+    id: 'user_2otherAdminTESTtestTESTtest',
+    email: 'oscar@globex.test',
+    name: 'Oscar Owner',
+    orgId: GLOBEX_ORG_ID,
+    orgSlug: 'globex',
+    orgRole: 'admin',
+  },
+  otherManager: {
+    id: 'user_2otherManagerTESTtestTESTt',
+    email: 'gina@globex.test',
+    name: 'Gina Globex',
+    orgId: GLOBEX_ORG_ID,
+    orgSlug: 'globex',
+    orgRole: 'managers',
+  },
+  otherMember: {
+    id: 'user_2otherMemberTESTtestTESTte',
+    email: 'gus@globex.test',
+    name: 'Gus Globex',
+    orgId: GLOBEX_ORG_ID,
+    orgSlug: 'globex',
+    orgRole: 'member',
+  },
+} satisfies Record<'alice' | 'bob' | 'manager' | 'admin' | 'otherAdmin' | 'otherManager' | 'otherMember', SessionUser>;
 
 export function createSigningKey(kid = 'ins_test_' + randomId(12)): SigningKey {
   // Clerk's networkless `jwtKey` path assumes the byte layout of a 2048-bit, e=65537 SPKI key.

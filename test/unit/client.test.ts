@@ -187,7 +187,8 @@ describe('the client against the real app', () => {
   let client: CamundaClient;
 
   beforeAll(async () => {
-    h = await startProxyHarness();
+    // The admin is a platform operator here: what these tests look at is the client, not tenancy.
+    h = await startProxyHarness({ PLATFORM_ADMINS: testUsers.admin.id });
     server = h.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -210,12 +211,33 @@ describe('the client against the real app', () => {
     expect(seen.json).toMatchObject({ businessKey: 'order-42', variables: { amount: { value: 1000, type: 'Integer' }, initiator: { value: alice.id, type: 'String' } } });
   });
 
+  it("deploys files as multipart for the caller's organisation, whatever tenant it names", async () => {
+    const globexAdmin = clientAs(() => h.tokenFor(testUsers.otherAdmin));
+    await globexAdmin.deploy([{ name: 'invoice.bpmn', content: '<definitions/>' }], { name: 'invoices' });
+    const seen = h.engine.lastRequest()!;
+    expect(seen.method).toBe('POST');
+    expect(seen.url).toBe('/engine-rest/deployment/create');
+    expect(seen.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(seen.headers['content-length']).toBe(String(Buffer.byteLength(seen.body)));
+    expect(seen.body).toContain(`name="tenant-id"\r\n\r\n${testUsers.otherAdmin.orgId}\r\n`);
+    expect(seen.body).toContain('name="deployment-name"\r\n\r\ninvoices\r\n');
+    expect(seen.body).toMatch(/name="invoice.bpmn"; filename="invoice.bpmn"[\s\S]*<definitions\/>/);
+  });
+
+  it('a member may not deploy: the typed 403, and the engine is never asked', async () => {
+    const failure = (await client.deploy([{ name: 'invoice.bpmn', content: '<definitions/>' }]).catch((error: unknown) => error)) as CamundaProxyError;
+    expect(failure).toBeInstanceOf(CamundaProxyError);
+    expect(failure.status).toBe(403);
+    expect(h.engine.requests).toHaveLength(0);
+  });
+
   it('answers who the caller is', async () => {
-    await expect(client.getUser()).resolves.toMatchObject({ id: alice.id, email: alice.email, orgRole: null });
+    await expect(client.getUser()).resolves.toMatchObject({ id: alice.id, email: alice.email, orgRole: 'org:member' });
   });
 
   it('claims, completes and unclaims a task of the caller: each answers what it did, variables when asked', async () => {
-    h.engine.answer('GET', '/engine-rest/task/t-1', { status: 200, body: { id: 't-1', assignee: alice.id, processInstanceId: 'p-1' } });
+    // The policy's one question: "task t-1, if alice may see it".
+    h.engine.answer('POST', '/engine-rest/task', { status: 200, body: [{ id: 't-1', assignee: alice.id, processInstanceId: 'p-1' }] });
     h.engine.answer('POST', /^\/engine-rest\/task\/t-1\/(un)?claim$/, { status: 204 });
     await expect(client.claimTask('t-1')).resolves.toEqual({ id: 't-1', assignee: alice.id });
     await expect(client.unclaimTask('t-1')).resolves.toEqual({ id: 't-1', assignee: null });

@@ -12,7 +12,7 @@ beforeEach(() => h.engine.reset());
 
 /** The task the completion tests act on is assigned to the caller, so the policy lets it through. */
 function assignTaskTo(user: { id: string }): void {
-  h.engine.answer('GET', '/engine-rest/task/t-1', { status: 200, body: { id: 't-1', assignee: user.id, processInstanceId: 'p-1' } });
+  h.engine.answer('POST', '/engine-rest/task', { status: 200, body: [{ id: 't-1', assignee: user.id, processInstanceId: 'p-1' }] });
 }
 
 const start = (body: unknown, user = testUsers.alice) =>
@@ -44,6 +44,7 @@ describe('starting a process', () => {
         initiator: { value: testUsers.alice.id, type: 'String' },
         initiatorEmail: { value: testUsers.alice.email, type: 'String' },
         initiatorName: { value: testUsers.alice.name, type: 'String' },
+        initiatorOrgId: { value: testUsers.alice.orgId, type: 'String' },
       },
     });
   });
@@ -51,7 +52,7 @@ describe('starting a process', () => {
   it('accepts a start without a body', async () => {
     const res = await request(h.app).post('/api/processes/order/start').set('Authorization', h.bearer()).set('Content-Type', 'application/json').send('{}');
     expect(res.status).toBe(201);
-    expect(Object.keys((h.engine.lastRequest()!.json as { variables: object }).variables)).toEqual(['initiator', 'initiatorEmail', 'initiatorName']);
+    expect(Object.keys((h.engine.lastRequest()!.json as { variables: object }).variables)).toEqual(['initiator', 'initiatorEmail', 'initiatorName', 'initiatorOrgId']);
   });
 
   it('passes already-typed variables through', async () => {
@@ -62,13 +63,13 @@ describe('starting a process', () => {
     });
   });
 
-  it.each(['initiator', 'initiatorEmail', 'initiatorName', 'completedBy', 'completedByEmail', 'completedByName'])(
+  it.each(['initiator', 'initiatorEmail', 'initiatorName', 'initiatorOrgId', 'completedBy', 'completedByEmail', 'completedByName'])(
     'leaves out a client-sent proxy-owned %s: the engine gets only the stamps, naming the caller',
     async (name) => {
       const res = await start({ variables: { [name]: { value: 'someone-else', type: 'String' }, customerName: 'ACME' } });
       expect(res.status).toBe(201);
       const variables = (h.engine.lastRequest()!.json as { variables: Record<string, { value: unknown }> }).variables;
-      expect(Object.keys(variables).sort()).toEqual(['customerName', 'initiator', 'initiatorEmail', 'initiatorName']);
+      expect(Object.keys(variables).sort()).toEqual(['customerName', 'initiator', 'initiatorEmail', 'initiatorName', 'initiatorOrgId']);
       expect(variables.initiator!.value).toBe(testUsers.alice.id);
       expect(JSON.stringify(variables)).not.toContain('someone-else');
     },

@@ -3,6 +3,8 @@ import { instance } from './instance.js';
 import { instanceHistory } from './instanceHistory.js';
 import { instanceInitiator } from './instanceInitiator.js';
 import { instanceList } from './instanceList.js';
+import { processDefinition } from './processDefinition.js';
+import { processList } from './processList.js';
 import { processStart } from './processStart.js';
 import { task } from './task.js';
 import { taskClaim } from './taskClaim.js';
@@ -22,6 +24,8 @@ export const policies = Object.freeze({
   instanceInitiator,
   instanceHistory,
   processStart,
+  processList,
+  processDefinition,
 } satisfies Record<string, Policy>);
 
 export type PolicyName = keyof typeof policies;

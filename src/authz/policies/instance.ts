@@ -3,7 +3,8 @@ import { instanceAccessFor } from './instanceAccess.js';
 
 /**
  * An instance and its variables: its initiator, anyone holding or eligible for one of its tasks,
- * and administrators. Everyone else gets the 404 an unknown instance gets.
+ * and administrators, all within the caller's organisation. Everyone else gets the 404 an unknown
+ * instance gets.
  */
 export const instance: Policy = {
   name: 'instance',

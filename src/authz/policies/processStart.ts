@@ -1,12 +1,18 @@
 import { forbidden } from '../../http/errors.js';
 import { isAllowed } from '../allow.js';
 import type { Policy } from '../policy.js';
+import { useOwnDefinition } from './tenantDefinition.js';
 
-/** Starting a process is open unless the route map's `processes.<key>.start` says who may. */
+/**
+ * Starting a process is open unless the route map's `processes.<key>.start` says who may. In an
+ * organisation it starts the organisation's own definition of the key when there is one.
+ */
 export const processStart: Policy = {
   name: 'processStart',
-  async apply({ principal, params }, settings) {
+  async apply(context, settings) {
+    const { principal, params } = context;
     const rule = settings.processes[params.key!]?.start;
     if (!isAllowed(principal, rule)) throw forbidden(`you may not start process '${params.key}'`);
+    await useOwnDefinition(context);
   },
 };

@@ -1,5 +1,6 @@
 import type { Principal } from '../../auth/principal.js';
 import { notFound } from '../../http/errors.js';
+import { taskVisibility } from '../boundary.js';
 import type { EngineQueries, EngineTask } from '../engineQueries.js';
 
 export interface TaskAccess {
@@ -10,18 +11,12 @@ export interface TaskAccess {
 
 /**
  * A user reaches a task they are assigned to, or an unassigned task they are a candidate for
- * (as a user or through a group). Administrators reach every task. Everyone else gets the same
- * 404 as for a task that does not exist, so nobody learns about other people's work.
+ * (as a user or through a group), within their organisation. Administrators reach every task of
+ * their organisation. One engine query answers "this task, if this caller may see it"; everyone
+ * else gets the same 404 as for a task that does not exist, so nobody learns about other work.
  */
 export async function taskAccessFor(engine: EngineQueries, principal: Principal, taskId: string): Promise<TaskAccess> {
-  const hidden = notFound(`task ${taskId} not found`);
-  const task = await engine.task(taskId);
-  if (!task) throw hidden;
-  const mine = task.assignee === principal.id;
-  if (mine || principal.isAdmin) return { task, mine };
-  if (task.assignee) throw hidden;
-  const links = await engine.candidateLinks(taskId);
-  const candidate = links.some((link) => link.userId === principal.id || (link.groupId !== null && principal.groups.includes(link.groupId)));
-  if (!candidate) throw hidden;
-  return { task, mine };
+  const task = await engine.findTask(taskId, taskVisibility(principal));
+  if (!task) throw notFound(`task ${taskId} not found`);
+  return { task, mine: task.assignee === principal.id };
 }

@@ -1,4 +1,5 @@
 import { badRequest, forbidden } from '../../http/errors.js';
+import { seesEverything } from '../boundary.js';
 import type { Policy } from '../policy.js';
 import { taskAccessFor } from './taskAccess.js';
 
@@ -10,7 +11,7 @@ export const taskClaim: Policy = {
     const { engine, principal, params, body } = context;
     const requested = claimedFor(body);
     if (requested !== undefined && requested !== principal.id) throw forbidden('a task can only be claimed for yourself');
-    await taskAccessFor(engine, principal, params.id!);
+    if (!seesEverything(principal)) await taskAccessFor(engine, principal, params.id!);
     context.call = { ...context.call, body: JSON.stringify({ userId: principal.id }) };
   },
 };

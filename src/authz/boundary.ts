@@ -1,0 +1,64 @@
+import type { Principal } from '../auth/principal.js';
+import { mineOrCandidate } from './engineQueries.js';
+
+/**
+ * The proxy-owned variable stamped on every start with the starter's active organisation. Shared
+ * definitions (deployed without a tenant) cannot carry a tenant into their instances without an
+ * engine plugin, so this stamp is how the proxy knows which organisation an instance belongs to.
+ */
+export const ORG_STAMP = 'initiatorOrgId';
+
+const stampIs = (orgId: string) => [{ name: ORG_STAMP, operator: 'eq', value: orgId }];
+
+/**
+ * One organisation's work, as an `orQueries` entry: started by one of its members (the stamp), or
+ * running on one of its own tenant definitions (the engine records `tenantId` itself). Task queries
+ * name the instance's variables `processVariables`, instance queries `variables`.
+ */
+const orgTasks = (orgId: string) => ({ processVariables: stampIs(orgId), tenantIdIn: [orgId] });
+const orgInstances = (orgId: string) => ({ variables: stampIs(orgId), tenantIdIn: [orgId] });
+
+/**
+ * What a POST /task query needs so that it finds only the tasks the caller may see: their own or
+ * those they are a candidate for (unless an administrator), and within their organisation. Each
+ * `orQueries` entry is ANDed with the others and with the client's filters, so a `managers`
+ * candidate task of one organisation never matches for the `managers` of another.
+ */
+export function taskVisibility(principal: Principal): Record<string, unknown> {
+  const orQueries: Record<string, unknown>[] = [];
+  if (!principal.isAdmin) orQueries.push(mineOrCandidate(principal));
+  if (principal.boundary.kind === 'org') orQueries.push(orgTasks(principal.boundary.orgId));
+  return orQueries.length > 0 ? { orQueries } : {};
+}
+
+/** The same for POST /process-instance: what they started (unless an administrator), within their organisation. */
+export function instanceVisibility(principal: Principal): Record<string, unknown> {
+  return {
+    ...(!principal.isAdmin && { variables: [{ name: 'initiator', operator: 'eq', value: principal.id }] }),
+    ...(principal.boundary.kind === 'org' && { orQueries: [orgInstances(principal.boundary.orgId)] }),
+  };
+}
+
+/** Everything is visible: no criterion to add and nothing to check. */
+export const seesEverything = (principal: Principal): boolean => principal.isAdmin && principal.boundary.kind === 'all';
+
+// Definition list parameters a client could use to reach another organisation's definitions.
+const tenantParameters = ['tenantIdIn', 'withoutTenantId', 'includeProcessDefinitionsWithoutTenantId'];
+
+/**
+ * The definitions a caller may see: their organisation's own and the shared ones (deployed without
+ * a tenant); a personal session only the shared ones. The client's own tenant parameters are
+ * dropped, so they can never widen the list.
+ */
+export function definitionQuery(principal: Principal, query: URLSearchParams): URLSearchParams {
+  const { boundary } = principal;
+  if (boundary.kind === 'all') return query;
+  for (const name of tenantParameters) query.delete(name);
+  if (boundary.kind === 'org') {
+    query.set('tenantIdIn', boundary.orgId);
+    query.set('includeProcessDefinitionsWithoutTenantId', 'true');
+  } else {
+    query.set('withoutTenantId', 'true');
+  }
+  return query;
+}

@@ -1,0 +1,61 @@
+import express, { type RequestHandler, type Router } from 'express';
+import type { Principal } from '../auth/principal.js';
+import { callEngine, type EngineConnection } from '../camunda/engineConnection.js';
+import { normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
+import { badRequest, forbidden } from '../http/errors.js';
+import { engineFailure } from '../proxy/engineProxy.js';
+import { engineDeploymentForm } from './deploymentForm.js';
+
+export interface DeploymentsDeps {
+  connection: EngineConnection;
+  /** Largest upload, e.g. 10mb (DEPLOYMENT_LIMIT). */
+  limit: string;
+}
+
+/**
+ * Where a caller's deployment goes: an organisation's administrator deploys for the organisation
+ * (tenant id = org id); a caller who sees everything (a platform operator, or an administrator
+ * with TENANCY=off) deploys shared definitions. Nobody else deploys.
+ */
+function tenantFor(principal: Principal): { tenantId: string | undefined } {
+  if (!principal.isAdmin) throw forbidden('only administrators may deploy processes');
+  if (principal.boundary.kind === 'org') return { tenantId: principal.boundary.orgId };
+  if (principal.boundary.kind === 'all') return { tenantId: undefined };
+  throw forbidden('select an organisation to deploy processes');
+}
+
+/** POST /api/deployments: BPMN, DMN and form files, deployed for the caller's organisation. */
+export function deploymentsRouter(deps: DeploymentsDeps): Router {
+  const router = express.Router();
+  const readUpload = express.raw({ type: () => true, limit: deps.limit });
+
+  const authorise: RequestHandler = (req, res, next) => {
+    res.locals.routeId = 'deployments.create';
+    res.locals.deploymentTenant = tenantFor(res.locals.principal as Principal);
+    if (!/^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '')) {
+      throw badRequest('send the files as multipart/form-data (Content-Type: multipart/form-data; boundary=…)');
+    }
+    next();
+  };
+
+  const deploy: RequestHandler = async (req, res) => {
+    const upload = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (upload.length === 0) throw badRequest('the upload is empty: send BPMN, DMN or form files as multipart/form-data');
+    const { tenantId } = res.locals.deploymentTenant as { tenantId: string | undefined };
+    const framed = await engineDeploymentForm(req.headers['content-type']!, upload, { tenantId, source: 'clerk-camunda-proxy' });
+    let answer;
+    try {
+      answer = await callEngine(deps.connection, 'POST', '/deployment/create', { framed, requestId: String(res.locals.requestId) });
+    } catch (error) {
+      throw engineFailure(error);
+    }
+    res.locals.engineStatus = answer.status;
+    if (answer.status >= 300) throw normaliseEngineError(answer.status, parseEngineError(answer.body));
+    // `links` carry the engine's own base URL, which must never reach a browser.
+    const { links: _links, ...deployment } = JSON.parse(answer.body) as Record<string, unknown>;
+    res.status(201).json(deployment);
+  };
+
+  router.post('/api/deployments', authorise, readUpload, deploy);
+  return router;
+}

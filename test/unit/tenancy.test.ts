@@ -1,0 +1,94 @@
+import { principalFrom, type AccessRules, type Principal } from '../../src/auth/principal.js';
+import { definitionQuery, instanceVisibility, taskVisibility } from '../../src/authz/boundary.js';
+import { parseRouteMap } from '../../src/config/routeMap.js';
+import { compilePassthrough, mayUse } from '../../src/passthrough/passthroughRules.js';
+import { pinnedFetchAndLock } from '../../src/passthrough/tenantPin.js';
+
+const on: AccessRules = { adminRoles: ['org:admin'], groupsClaim: 'groups', tenancy: true, platformAdmins: ['user_operator'] };
+const off: AccessRules = { ...on, tenancy: false };
+const session = (userId: string, orgId?: string, orgRole?: string) => ({ userId, orgId, orgRole, sessionClaims: { groups: ['auditors'] } });
+
+describe('who sees what: the principal', () => {
+  it.each([
+    ['an org admin, tenancy on', session('user_a', 'org_1', 'org:admin'), on, { kind: 'org', orgId: 'org_1' }, true, ['admin', 'auditors']],
+    ['an org member, tenancy on', session('user_m', 'org_1', 'org:member'), on, { kind: 'org', orgId: 'org_1' }, false, ['member', 'auditors']],
+    ['a personal session, tenancy on: no groups, no admin', session('user_p'), on, { kind: 'personal' }, false, []],
+    ['a platform operator, whatever their org', session('user_operator', 'org_2', 'org:member'), on, { kind: 'all' }, true, ['member', 'auditors']],
+    ['an org admin, tenancy off: everything', session('user_a', 'org_1', 'org:admin'), off, { kind: 'all' }, true, ['admin', 'auditors']],
+    ['a personal session, tenancy off', session('user_p'), off, { kind: 'all' }, false, ['auditors']],
+  ])('%s', (_who, auth, access, boundary, isAdmin, groups) => {
+    const principal = principalFrom(auth, access);
+    expect(principal.boundary).toEqual(boundary);
+    expect(principal.isAdmin).toBe(isAdmin);
+    expect(principal.groups).toEqual(groups);
+  });
+});
+
+describe('the engine criteria of a boundary', () => {
+  const stamp = (orgId: string) => [{ name: 'initiatorOrgId', operator: 'eq', value: orgId }];
+  it('an org member: mine-or-candidate AND the org, as two orQueries entries', () => {
+    const principal = principalFrom(session('user_m', 'org_1', 'org:managers'), on);
+    expect(taskVisibility(principal)).toEqual({
+      orQueries: [
+        { assignee: 'user_m', candidateUser: 'user_m', candidateGroups: ['managers', 'auditors'] },
+        { processVariables: stamp('org_1'), tenantIdIn: ['org_1'] },
+      ],
+    });
+    expect(instanceVisibility(principal)).toEqual({
+      variables: [{ name: 'initiator', operator: 'eq', value: 'user_m' }],
+      orQueries: [{ variables: stamp('org_1'), tenantIdIn: ['org_1'] }],
+    });
+  });
+
+  it('an org admin: the whole org, nothing else', () => {
+    const principal = principalFrom(session('user_a', 'org_1', 'org:admin'), on);
+    expect(taskVisibility(principal)).toEqual({ orQueries: [{ processVariables: stamp('org_1'), tenantIdIn: ['org_1'] }] });
+    expect(instanceVisibility(principal)).toEqual({ orQueries: [{ variables: stamp('org_1'), tenantIdIn: ['org_1'] }] });
+  });
+
+  it('definitions: the client cannot widen the list with its own tenant parameters', () => {
+    const member = principalFrom(session('user_m', 'org_1', 'org:member'), on);
+    const query = definitionQuery(member, new URLSearchParams('latestVersion=true&tenantIdIn=org_2&withoutTenantId=false&includeProcessDefinitionsWithoutTenantId=false'));
+    expect(Object.fromEntries(query)).toEqual({ latestVersion: 'true', tenantIdIn: 'org_1', includeProcessDefinitionsWithoutTenantId: 'true' });
+    const personal = principalFrom(session('user_p'), on);
+    expect(Object.fromEntries(definitionQuery(personal, new URLSearchParams('tenantIdIn=org_2')))).toEqual({ withoutTenantId: 'true' });
+  });
+});
+
+describe('a fetchAndLock pinned to tenants', () => {
+  it('forces every topic to the pin and drops withoutTenantId', () => {
+    const body = { workerId: 'w', maxTasks: 5, topics: [{ topicName: 'a', lockDuration: 1000, tenantIdIn: ['org_other'], withoutTenantId: true }, { topicName: 'b', lockDuration: 1000 }] };
+    expect(JSON.parse(pinnedFetchAndLock(body, ['org_1']))).toEqual({
+      workerId: 'w',
+      maxTasks: 5,
+      topics: [
+        { topicName: 'a', lockDuration: 1000, tenantIdIn: ['org_1'] },
+        { topicName: 'b', lockDuration: 1000, tenantIdIn: ['org_1'] },
+      ],
+    });
+  });
+
+  it.each([[undefined], [[]], [{ topics: 'a' }], [{ topics: [null] }]])('refuses %j with 400', (body) => {
+    expect(() => pinnedFetchAndLock(body, ['org_1'])).toThrow(expect.objectContaining({ status: 400 }));
+  });
+
+  it('is only allowed on POST /external-task/fetchAndLock in the route map', () => {
+    expect(() => parseRouteMap({ routes: [], passthrough: [{ method: 'POST', path: '/external-task/:id/complete', tenants: ['org_1'] }] })).toThrow(/only POST \/external-task\/fetchAndLock/);
+    expect(parseRouteMap({ routes: [], passthrough: [{ method: 'POST', path: '/external-task/fetchAndLock', tenants: ['org_1'] }] }).passthrough[0]!.tenants).toEqual(['org_1']);
+  });
+});
+
+describe('passthrough rules for users under tenancy', () => {
+  const [rule] = compilePassthrough(parseRouteMap({ routes: [], passthrough: [{ method: 'GET', path: '/history/**', allow: { roles: ['org:auditors'] } }] }).passthrough);
+  const as = (principal: Principal) => mayUse(rule!, { kind: 'user', principal });
+
+  it("an organisation's admin does not pass a rule that does not name their role: engine paths are not scoped", () => {
+    expect(as(principalFrom(session('user_a', 'org_1', 'org:admin'), on))).toBe(false);
+    expect(as(principalFrom(session('user_x', 'org_1', 'org:auditors'), on))).toBe(true);
+  });
+
+  it('a platform operator, or an admin with TENANCY=off, passes every rule', () => {
+    expect(as(principalFrom(session('user_operator', 'org_1', 'org:member'), on))).toBe(true);
+    expect(as(principalFrom(session('user_a', 'org_1', 'org:admin'), off))).toBe(true);
+  });
+});
