@@ -1,19 +1,11 @@
+import { errorStatuses, type ErrorEnvelope as ContractEnvelope, type ProxyErrorCode } from '@clerk-camunda-proxy/client/contract';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './log.js';
 
-/** The error codes a client can switch on; `detail` is for humans. */
-export type ErrorCode =
-  | 'invalid_request'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'engine_error'
-  | 'engine_unavailable'
-  | 'engine_timeout'
-  | 'internal_error';
+/** The error codes a client can switch on, shared with the client package; `detail` is for humans. */
+export type ErrorCode = ProxyErrorCode;
+export type ErrorEnvelope = ContractEnvelope<ErrorCode>;
+export { errorStatuses };
 
 /** The one error type of the proxy: thrown anywhere, rendered once by `renderErrors`. */
 export class ProxyError extends Error {
@@ -26,27 +18,6 @@ export class ProxyError extends Error {
     super(detail);
   }
 }
-
-export interface ErrorEnvelope {
-  error: ErrorCode;
-  detail: string;
-  timestamp: string;
-  requestId: string;
-}
-
-export const errorStatuses: Readonly<Record<ErrorCode, number>> = {
-  invalid_request: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  engine_error: 502,
-  engine_unavailable: 502,
-  engine_timeout: 504,
-  internal_error: 500,
-};
 
 export const badRequest = (detail: string) => new ProxyError(400, 'invalid_request', detail);
 export const notFound = (detail: string) => new ProxyError(404, 'not_found', detail);
