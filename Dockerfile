@@ -2,6 +2,8 @@
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The client package is an npm workspace; the server imports the shared contract from it.
+COPY packages/client ./packages/client
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -11,8 +13,11 @@ FROM node:24-slim AS runtime
 ENV NODE_ENV=production PORT=8000 HOST=0.0.0.0
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY --from=build /app/packages/client/package.json ./packages/client/package.json
+COPY --from=build /app/packages/client/dist ./packages/client/dist
 # The `node` devDependency pins Node 24 for npm scripts on older hosts; the image already has Node 24.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# No scripts: the client workspace's `prepare` would rebuild it without TypeScript; it is built above.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY routes.config.json ./
 USER node

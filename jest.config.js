@@ -1,7 +1,12 @@
 /** @type {import('jest').Config} */
 const typescript = {
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // Tests read the client package's source, like `paths` in tsconfig.json.
+    '^@clerk-camunda-proxy/client$': '<rootDir>/packages/client/src/index.ts',
+    '^@clerk-camunda-proxy/client/contract$': '<rootDir>/packages/client/src/contract.ts',
+  },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },

@@ -16,6 +16,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSigningKey, mintSessionToken, privateKeyPem, signingKeyFromPrivatePem, TEST_PUBLISHABLE_KEY, type SessionUser, type SigningKey } from '../test/support/clerkTokens.js';
+import { ensurePrerequisites } from './prerequisites.js';
 import { engineAnswers, EngineToolingMissing, REPO_ROOT, startEngine, type RunningEngine } from './engine.js';
 
 const DEMO_DIR = join(REPO_ROOT, '.demo');
@@ -55,7 +56,8 @@ function newestMtime(dir: string): number {
 
 function buildIfNeeded(): void {
   const server = join(REPO_ROOT, 'dist', 'server.js');
-  if (existsSync(server) && statSync(server).mtimeMs >= newestMtime(join(REPO_ROOT, 'src'))) return;
+  const sources = Math.max(newestMtime(join(REPO_ROOT, 'src')), newestMtime(join(REPO_ROOT, 'packages', 'client', 'src')));
+  if (existsSync(server) && statSync(server).mtimeMs >= sources) return;
   say('building the proxy (npm run build)…');
   const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (build.status !== 0) throw new Error('npm run build failed');
@@ -77,6 +79,9 @@ async function engineFor(engineUrl: string, enginePort: number): Promise<{ url: 
     say(`an engine already answers at ${engineUrl}: using it`);
     return { url: engineUrl };
   }
+  const prerequisites = ensurePrerequisites('demo');
+  prerequisites.lines.forEach((line) => say(line));
+  if (!prerequisites.ok) throw new Error(`no engine answers at ${engineUrl}, and starting one needs the tools above`);
   say(`no engine at ${engineUrl}: starting the test engine on port ${enginePort} (the first build downloads from Maven Central)…`);
   const engine = await startEngine({ port: enginePort, progress: say });
   return { url: engine.url, engine };

@@ -1,3 +1,5 @@
+import { engineVariableTypes } from '@clerk-camunda-proxy/client/contract';
+
 /** A variable as engine-rest wants it. */
 export interface TypedVariable {
   value: unknown;
@@ -22,9 +24,7 @@ const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
 /** The engine's value types a client may name explicitly in `{value, type}`. */
-export const knownTypes = new Set([
-  'String', 'Boolean', 'Integer', 'Short', 'Long', 'Double', 'Date', 'Null', 'Json', 'Xml', 'Object', 'Bytes', 'File',
-]);
+export const knownTypes: ReadonlySet<string> = new Set<string>(engineVariableTypes);
 // The engine rejects a non-string value for these: "Must provide 'null' or String value".
 const serialisedTypes = new Set(['Json', 'Xml', 'Object']);
 const typedKeys = new Set(['value', 'type', 'valueInfo']);

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import type { HttpMethod } from '@clerk-camunda-proxy/client/contract';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import type { AllowRule, MachineRule } from '../authz/allow.js';
 import { ConfigError } from './env.js';
 import routeMapSchema from './routes.schema.json' with { type: 'json' };
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { HttpMethod };
 export type InterceptName = 'startProcess' | 'completeTask' | 'deleteInstance';
 export type AnswerName = 'formVariables' | 'taskCompleted' | 'taskClaimed' | 'taskUnclaimed' | 'instanceSuspension' | 'instanceDeleted';
 

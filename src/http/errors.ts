@@ -1,21 +1,11 @@
+import { errorStatuses, type ErrorEnvelope as ContractEnvelope, type ProxyErrorCode } from '@clerk-camunda-proxy/client/contract';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './log.js';
 
-/** The error codes a client can switch on; `detail` is for humans. */
-export type ErrorCode =
-  | 'invalid_request'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'engine_error'
-  | 'engine_unavailable'
-  | 'engine_timeout'
-  | 'internal_error';
+/** The error codes a client can switch on, shared with the client package; `detail` is for humans. */
+export type ErrorCode = ProxyErrorCode;
+export type ErrorEnvelope = ContractEnvelope<ErrorCode>;
+export { errorStatuses };
 
 /** The one error type of the proxy: thrown anywhere, rendered once by `renderErrors`. */
 export class ProxyError extends Error {
@@ -29,38 +19,12 @@ export class ProxyError extends Error {
   }
 }
 
-export interface ErrorEnvelope {
-  error: ErrorCode;
-  detail: string;
-  timestamp: string;
-  requestId: string;
-  /** On /engine-rest only: Camunda's own error fields, which Camunda clients log. */
-  type?: string;
-  message?: string;
-}
-
 // The names engine-rest itself uses for these refusals, so a Camunda client logs a familiar reason.
 const camundaTypes: Readonly<Record<number, string>> = {
   400: 'InvalidRequestException',
   401: 'AuthenticationException',
   403: 'AuthorizationException',
   404: 'NotFoundException',
-};
-
-export const errorStatuses: Readonly<Record<ErrorCode, number>> = {
-  invalid_request: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  rate_limited: 429,
-  engine_error: 502,
-  engine_unavailable: 502,
-  engine_timeout: 504,
-  internal_error: 500,
 };
 
 export const badRequest = (detail: string) => new ProxyError(400, 'invalid_request', detail);

@@ -9,10 +9,11 @@ import {
   camundaRoutes,
   createCamundaClient,
   engineVariableTypes,
+  errorStatuses as clientErrorStatuses,
   proxyErrorCodes,
   type CamundaClient,
   type ClientRoute,
-} from '../../src/client/index.js';
+} from '@clerk-camunda-proxy/client';
 import { loadRouteMap, parseRouteMap, type RouteMap } from '../../src/config/routeMap.js';
 import { errorStatuses } from '../../src/http/errors.js';
 import { openApiDocument } from '../../src/openapi/index.js';
@@ -71,11 +72,15 @@ describe('the client and the route map', () => {
     expect([...proxyErrorCodes].sort()).toEqual(Object.keys(errorStatuses).sort());
     expect([...engineVariableTypes].sort()).toEqual([...knownTypes].sort());
   });
+
+  it('shares one contract with the proxy: the server renders the codes and statuses the client exports', () => {
+    expect(errorStatuses).toBe(clientErrorStatuses);
+  });
 });
 
 describe('the client in a browser', () => {
   it('imports nothing but its own modules, so any bundler can ship it', () => {
-    const dir = fileURLToPath(new URL('../../src/client/', import.meta.url));
+    const dir = fileURLToPath(new URL('../../packages/client/src/', import.meta.url));
     const specifiers = readdirSync(dir).flatMap((file) => [...readFileSync(join(dir, file), 'utf8').matchAll(/\bfrom\s+'([^']+)'/g)].map((match) => match[1]!));
     expect(specifiers.length).toBeGreaterThan(0);
     expect(specifiers.filter((specifier) => !specifier.startsWith('./'))).toEqual([]);

@@ -2,9 +2,9 @@
 
 import { useAuth } from '@clerk/nextjs';
 import { useMemo } from 'react';
-import { createCamundaClient, type CamundaClient } from 'clerk-camunda-proxy/client';
+import { createCamundaClient, type CamundaClient } from '@clerk-camunda-proxy/client';
 
-export { CamundaProxyError } from 'clerk-camunda-proxy/client';
+export { CamundaProxyError } from '@clerk-camunda-proxy/client';
 
 const baseUrl = process.env.NEXT_PUBLIC_CAMUNDA_PROXY_URL ?? 'http://localhost:8000';
 

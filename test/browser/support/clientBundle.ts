@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const entry = fileURLToPath(new URL('../../../src/client/index.ts', import.meta.url));
+const entry = fileURLToPath(new URL('../../../packages/client/src/index.ts', import.meta.url));
 
-/** src/client as a browser would load it: one ES module, built the way a frontend bundler would. */
+/** The client package as a browser would load it: one ES module, built the way a frontend bundler would. */
 export async function bundleClient(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'camunda-client-'));
   try {

@@ -1,8 +1,4 @@
-/** The engine's variable types a client may name in `{value, type}`. */
-export const engineVariableTypes = [
-  'String', 'Boolean', 'Integer', 'Short', 'Long', 'Double', 'Date', 'Null', 'Json', 'Xml', 'Object', 'Bytes', 'File',
-] as const;
-export type EngineVariableType = (typeof engineVariableTypes)[number];
+import type { EngineVariableType } from './contract.js';
 
 /** A variable as the engine answers it; Json values arrive as their JSON string. */
 export interface VariableValue {

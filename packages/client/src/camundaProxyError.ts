@@ -1,20 +1,4 @@
-/** The proxy's error codes (src/http/errors.ts; test/unit/client.test.ts keeps them equal). */
-export const proxyErrorCodes = [
-  'invalid_request',
-  'unauthenticated',
-  'forbidden',
-  'not_found',
-  'method_not_allowed',
-  'conflict',
-  'payload_too_large',
-  'unsupported_media_type',
-  'rate_limited',
-  'engine_error',
-  'engine_unavailable',
-  'engine_timeout',
-  'internal_error',
-] as const;
-export type ProxyErrorCode = (typeof proxyErrorCodes)[number];
+import type { ErrorEnvelope as ContractEnvelope, ProxyErrorCode } from './contract.js';
 
 /**
  * Codes the client makes up when no envelope arrived: the request never got an answer
@@ -22,12 +6,8 @@ export type ProxyErrorCode = (typeof proxyErrorCodes)[number];
  */
 export type ClientErrorCode = 'network_error' | 'unexpected_response';
 
-export interface ErrorEnvelope {
-  error: ProxyErrorCode | ClientErrorCode;
-  detail: string;
-  timestamp: string;
-  requestId: string;
-}
+/** The proxy's envelope, or one the client made up (`network_error`, `unexpected_response`). */
+export type ErrorEnvelope = ContractEnvelope<ProxyErrorCode | ClientErrorCode>;
 
 /** Every failed call: `status` is the HTTP status, 0 when no answer arrived. */
 export class CamundaProxyError extends Error {

@@ -1,4 +1,4 @@
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+import type { HttpMethod } from './contract.js';
 
 /** A proxy route a client method calls: the id, method and path it has in the route map. */
 export interface ClientRoute {
