@@ -1,4 +1,4 @@
-import express, { type Request, type RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { AuthenticationFailed, tokenKind, type Authenticator, type MachineAuthenticator } from '../auth/clerkSession.js';
 import { forbidden } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
