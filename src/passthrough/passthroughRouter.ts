@@ -79,6 +79,8 @@ export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
           path: `${deps.basePath}${enginePathOf(segments)}${queryAt === -1 ? '' : url.slice(queryAt)}`,
           timeoutMs: rule.timeoutMs,
           passthrough: true,
+          // The passthrough mirrors engine-rest, so an engine link becomes the same path under /engine-rest.
+          ...(req.method !== 'GET' && { clientPath: (enginePath: string) => `/engine-rest${enginePath}` }),
           ...(tenants
             ? { body: pinnedFetchAndLock(body.json, tenants) }
             : body.raw && { body: body.raw, contentType: body.contentType ?? 'application/octet-stream' }),

@@ -6,6 +6,7 @@ import { normaliseEngineError, parseEngineError } from '../camunda/engineErrors.
 import { ProxyError, sendError } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
 import type { ProxyMetrics } from '../http/metrics.js';
+import { clientLinks, sendWithClientLinks } from './clientLinks.js';
 import { headersForClient, scrubRequestToEngine } from './headerHygiene.js';
 import { sendShapedAnswer, type AnswerShaper } from './shapedAnswer.js';
 
@@ -29,6 +30,11 @@ export interface EngineCall {
   successStatus?: (engineStatus: number) => number;
   /** Shapes a successful engine answer (read, bounded, as JSON) into the client's; see src/answers. */
   answer?: AnswerShaper;
+  /**
+   * For calls that create something: the client's path for an engine path, so that the answer's
+   * `links[].href` (the engine's own URL) is rewritten, or dropped when there is none.
+   */
+  clientPath?: (enginePath: string) => string | undefined;
   /**
    * /engine-rest passthrough: the engine's answers, errors included, reach the client as they are
    * (Camunda clients parse its `{type, message}`), and the client's Accept is kept.
@@ -123,6 +129,13 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         // The engine refusing our own credentials is a proxy failure, even on the passthrough.
         if (status < 300 && call.answer) {
           await sendShapedAnswer(proxyRes, response, status, call.answer).catch((error: unknown) => sendError(response, engineFailure(error)));
+          return;
+        }
+        if (status < 300 && call.clientPath) {
+          const { clientPath } = call;
+          await sendWithClientLinks(proxyRes, response, call.successStatus ? call.successStatus(status) : status, (links) =>
+            clientLinks(links, connection.basePath, clientPath),
+          ).catch((error: unknown) => (response.headersSent ? response.destroy() : sendError(response, engineFailure(error))));
           return;
         }
         if (status < 300 || (call.passthrough && status >= 400 && status !== 401)) {

@@ -14,6 +14,7 @@ import { intercepts } from '../intercepts/index.js';
 import type { EngineCall } from '../proxy/engineProxy.js';
 import type { CompiledRoute } from './compile.js';
 import { enginePathFor, engineQueryFor } from './enginePath.js';
+import { clientPathsFor } from './clientPaths.js';
 import { assertPagingQuery } from './pagingQuery.js';
 import { bodyKindOf, checkedBody, readWholeBody } from './requestBody.js';
 
@@ -38,6 +39,7 @@ const rawQueryOf = (req: Request) => {
 export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): Router {
   const router = express.Router({ caseSensitive: true });
   const readBody = readWholeBody(deps.bodyLimit);
+  const clientPath = clientPathsFor(routes);
   const { log } = deps;
 
   for (const route of routes) {
@@ -105,6 +107,8 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
         call = context.call;
       }
       if (route.policy || route.allow) decided(principal, 'allow');
+      // Only calls that create something get engine links back (a start, a deployment).
+      if ((route.engineMethod ?? route.method) !== 'GET') call = { ...call, clientPath };
       if (answer) {
         call = { ...call, answer: (engineStatus, engineAnswer) => answer.shape({ params, principal, facts, sent, engineStatus, engineAnswer }) };
       }

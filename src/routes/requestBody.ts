@@ -9,8 +9,9 @@ import { badRequest, ProxyError } from '../http/errors.js';
  * http-proxy-middleware would otherwise pipe unread client bytes onto a keep-alive engine socket
  * after the proxy's own request, where the engine reads them as the next request.
  *
- * - `none`: the route takes no body. A non-empty body is refused with 400 (GET, HEAD, DELETE,
- *   and actions such as unclaim).
+ * - `none`: the route takes no body. On GET, HEAD and DELETE a non-empty body is refused with 400;
+ *   on an action such as unclaim (POST) it is read to its end and discarded, since clients often
+ *   send `{}` there.
  * - `json`: a JSON body (or none). A non-JSON media type is 415, invalid UTF-8 or JSON is 400.
  * - `raw`: any media type, forwarded byte for byte (the /engine-rest passthrough).
  */
@@ -34,6 +35,7 @@ export interface RequestBody {
   readonly json?: unknown;
 }
 
+const bodilessMethods = new Set(['GET', 'HEAD', 'DELETE']);
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const jsonTypes = ['application/json', 'application/*+json'];
 
@@ -70,7 +72,8 @@ export function checkedBody(req: Request, kind: BodyKind): RequestBody {
   const contentType = req.headers['content-type'];
   switch (kind) {
     case 'none':
-      throw badRequest(`${req.method} ${req.baseUrl}${req.path} takes no request body`);
+      if (bodilessMethods.has(req.method)) throw badRequest(`${req.method} ${req.baseUrl}${req.path} takes no request body`);
+      return {};
     case 'raw':
       return { raw, contentType };
     case 'json': {

@@ -81,6 +81,7 @@ async function expectNothingReachedTheVictim(): Promise<void> {
 }
 
 describe("a user's body never reaches the engine as a request of its own", () => {
+  // Refused with 400/415, except on unclaim, which takes no body and drops one unread by the engine.
   const attempts: [string, () => string][] = [
     ['reading the victim\'s variables through GET /api/tasks', () => withBody('GET /api/tasks', alice, 'text/plain', dangling('GET', `/process-instance/${victim.instanceId}/variables`))],
     ['listing every task through GET /api/instances, chunked', () => chunked('GET /api/instances', alice, dangling('GET', '/task'))],
@@ -93,7 +94,7 @@ describe("a user's body never reaches the engine as a request of its own", () =>
 
   it.each(attempts)('refuses %s and leaves the victim untouched', async (_what, attack) => {
     const status = await raw(attack());
-    expect([400, 415]).toContain(status);
+    expect(_what.includes('unclaim') ? [200, 403, 404] : [400, 415]).toContain(status);
     await expectNothingReachedTheVictim();
   });
 });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { parseRouteMap } from '../../src/config/routeMap.js';
-import { testUsers } from '../support/clerkTokens.js';
+import { testOrgs, testUsers } from '../support/clerkTokens.js';
 import { startProxyHarness, type ProxyHarness } from '../support/proxyHarness.js';
 
 // The answer mechanism and the fixed engine bodies, with engine faults only the stand-in can make.
@@ -12,6 +12,8 @@ afterAll(() => h.close());
 beforeEach(() => h.engine.reset());
 
 const { alice, admin } = testUsers;
+// Every instance question also stays inside the caller's organisation (see tenancy.test.ts).
+const acmeOnly = { orQueries: [{ variables: [{ name: 'initiatorOrgId', operator: 'eq', value: testOrgs.acme }], tenantIdIn: [testOrgs.acme] }] };
 const owns = (count: number) => h.engine.answer('POST', '/engine-rest/process-instance/count', { status: 200, body: { count } });
 
 describe('suspend and activate', () => {
@@ -31,13 +33,13 @@ describe('suspend and activate', () => {
     owns(1);
     h.engine.answer('PUT', '/engine-rest/process-instance/p-1/suspended', { status: 204 });
     await request(h.app).post('/api/instances/p-1/activate').set('Authorization', h.bearer(alice)).expect(200);
-    expect(h.engine.requests[0]!.json).toEqual({ processInstanceIds: ['p-1'], variables: [{ name: 'initiator', operator: 'eq', value: alice.id }] });
+    expect(h.engine.requests[0]!.json).toEqual({ processInstanceIds: ['p-1'], variables: [{ name: 'initiator', operator: 'eq', value: alice.id }], ...acmeOnly });
     expect(h.engine.requests[1]!.json).toEqual({ suspended: false });
     h.engine.reset();
     owns(1);
     h.engine.answer('PUT', '/engine-rest/process-instance/p-1/suspended', { status: 204 });
     await request(h.app).post('/api/instances/p-1/suspend').set('Authorization', h.bearer(admin)).expect(200);
-    expect(h.engine.requests[0]!.json).toEqual({ processInstanceIds: ['p-1'] });
+    expect(h.engine.requests[0]!.json).toEqual({ processInstanceIds: ['p-1'], ...acmeOnly });
   });
 
   it('refuse a body that is not JSON with 415 before the engine is asked', async () => {
@@ -87,7 +89,7 @@ describe('the route-map switch for a bare 204', () => {
     });
     const bare = await startProxyHarness({}, { routeMap, engine: h.engine });
     try {
-      h.engine.answer('GET', '/engine-rest/task/t-1', { status: 200, body: { id: 't-1', assignee: alice.id, processInstanceId: 'p-1' } });
+      h.engine.answer('POST', '/engine-rest/task', { status: 200, body: [{ id: 't-1', assignee: alice.id, processInstanceId: 'p-1' }] });
       h.engine.answer('POST', /^\/engine-rest\/task\/t-1\/(claim|complete)$/, { status: 204 });
       for (const action of ['claim', 'complete']) {
         const res = await request(bare.app).post(`/api/tasks/t-1/${action}`).set('Authorization', bare.bearer(alice)).send({});
@@ -115,7 +117,7 @@ describe('activity history', () => {
     h.engine.answer('POST', '/engine-rest/history/process-instance/count', { status: 200, body: { count: 1 } });
     h.engine.answer('GET', '/engine-rest/history/activity-instance', { status: 200, body: [] });
     await request(h.app).get('/api/history/activity-instances?activityType=userTask&processInstanceId=p%2D1').set('Authorization', h.bearer(alice)).expect(200);
-    expect(h.engine.requests[0]!.json).toEqual({ processInstanceIds: ['p-1'], variables: [{ name: 'initiator', operator: 'eq', value: alice.id }] });
+    expect(h.engine.requests[0]!.json).toEqual({ processInstanceIds: ['p-1'], variables: [{ name: 'initiator', operator: 'eq', value: alice.id }], ...acmeOnly });
     expect(h.engine.lastRequest()!.url).toBe('/engine-rest/history/activity-instance?activityType=userTask&processInstanceId=p-1');
   });
 });

@@ -16,13 +16,14 @@ export const taskClaim: Policy = {
   },
 };
 
-/** The optional body is `{}` or `{"userId": "<the caller>"}`; anything else is a mistake, not a claim. */
+/**
+ * The optional body is a JSON object; its `userId`, if any, a string (other fields are ignored, as
+ * forms send what they have). `true`, an array or a string is a mistake, not a claim.
+ */
 function claimedFor(body: unknown): string | undefined {
   if (body === undefined) return undefined;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('claim body must be a JSON object');
-  const { userId, ...rest } = body as { userId?: unknown };
-  const unknown = Object.keys(rest)[0];
-  if (unknown !== undefined) throw badRequest(`invalid request body: unknown field '${unknown}'`);
+  const { userId } = body as { userId?: unknown };
   if (userId !== undefined && typeof userId !== 'string') throw badRequest("invalid request body: 'userId' must be a string");
   return userId;
 }
