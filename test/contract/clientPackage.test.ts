@@ -44,12 +44,22 @@ interface Seen {
   instance: string;
   variables: Record<string, string>;
   task: { id: string; name: string; assignee: string; read: string; formKeys: string[] };
-  claimed: null;
-  completed: null;
+  claimed: { id: string; assignee: string | null };
+  completed: { id: string; processInstanceId: string; completedBy: string };
   tasksAfter: string[];
-  unclaimed: null;
+  unclaimed: { id: string; assignee: string | null };
   secondAfterUnclaim: string[];
-  errors: Record<'unknownTask' | 'noToken' | 'noProxy', { typed: boolean; status: number; envelope?: { error: string; detail: string; requestId: string } }>;
+  instancePage: {
+    xmlId: string;
+    hasXml: boolean;
+    activityOf: string;
+    historyTypes: string[];
+    suspended: unknown;
+    activated: unknown;
+    deleted: unknown;
+  };
+  statistics: Record<string, number>;
+  errors: Record<'unknownTask' | 'noToken' | 'noProxy' | 'deployAsMember', { typed: boolean; status: number; envelope?: { error: string; detail: string; requestId: string } }>;
 }
 
 describe('the client package, installed as a user would', () => {
@@ -134,11 +144,24 @@ declare const process: { env: Record<string, string | undefined> };
   it('reads, claims and completes the initiator task, and unclaims another so that it leaves their list', () => {
     expect(seen.task).toMatchObject({ name: 'Review order', assignee: summary.users.user, read: seen.task.id });
     expect(seen.task.formKeys).toContain('approved');
-    expect(seen.claimed).toBeNull();
-    expect(seen.completed).toBeNull();
+    // Actions answer what they did (the earlier system's clients call response.json() on every 2xx).
+    expect(seen.claimed).toEqual({ id: seen.task.id, assignee: summary.users.user });
+    expect(seen.completed).toEqual({ id: seen.task.id, processInstanceId: seen.started.id, completedBy: summary.users.user });
     expect(seen.tasksAfter).toEqual([]);
-    expect(seen.unclaimed).toBeNull();
+    expect(seen.unclaimed).toMatchObject({ assignee: null });
     expect(seen.secondAfterUnclaim).toEqual([]);
+  });
+
+  it('serves the instance page and the dashboard through the package', () => {
+    const { instancePage } = seen;
+    expect(instancePage.hasXml).toBe(true);
+    expect(instancePage.historyTypes).toEqual(expect.arrayContaining(['startEvent', 'userTask']));
+    expect(instancePage.suspended).toEqual({ id: instancePage.activityOf, suspended: true });
+    expect(instancePage.activated).toEqual({ id: instancePage.activityOf, suspended: false });
+    expect(instancePage.deleted).toMatchObject({ id: instancePage.activityOf, deleted: true });
+    expect(seen.statistics).toEqual({ totalProcesses: expect.any(Number), activeInstances: expect.any(Number), completedInstances: expect.any(Number), activeTasks: expect.any(Number) });
+    expect(seen.statistics.completedInstances).toBeGreaterThanOrEqual(0);
+    expect(seen.errors.deployAsMember).toMatchObject({ typed: true, status: 403, envelope: { error: 'forbidden' } });
   });
 
   it('reads failures as CamundaProxyError: 404 from the engine, 401 without a token, status 0 without a proxy', () => {

@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SessionUser } from '../support/clerkTokens.js';
+import { testOrgs, type SessionUser } from '../support/clerkTokens.js';
 import { engineDirect, startContractProxy, tasksOfInstance, testUsers, uniqueKey, type ContractProxy } from '../support/contractHarness.js';
 
 interface VariableValue {
@@ -95,9 +95,10 @@ const storedVariables = async (instanceId: string) =>
   }[];
 const stored = async (instanceId: string) => Object.fromEntries((await storedVariables(instanceId)).map((v) => [v.name, { type: v.type, value: v.value }]));
 
+/** A fresh member of acme, the organisation of the shared test users (its admin is testUsers.admin). */
 function uniqueUser(label: string): SessionUser {
   const id = `user_2${label}${Math.random().toString(36).slice(2, 12)}`;
-  return { id, email: `${label}@example.test`, name: `${label} Tester`, firstName: label, lastName: 'Tester' };
+  return { id, email: `${label}@example.test`, name: `${label} Tester`, firstName: label, lastName: 'Tester', orgId: testOrgs.acme, orgSlug: 'acme', orgRole: 'member' };
 }
 
 describe('the Next.js start and task pages, echoing whole forms', () => {

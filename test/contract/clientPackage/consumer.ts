@@ -37,10 +37,21 @@ const [secondTask] = await camunda.getTasks({ processInstanceId: second.id });
 const unclaimed = await camunda.unclaimTask(secondTask!.id);
 const secondAfter = await camunda.getTasks({ processInstanceId: second.id }); // no longer mine, so no longer listed
 
+// The instance page: its diagram, its steps, suspend, activate, delete; and the dashboard.
+const xml = await camunda.getProcessXml('order');
+const activities = await camunda.getInstanceActivities(second.id);
+const history = await camunda.getActivityHistory(second.id);
+const suspended = await camunda.suspendInstance(second.id);
+const activated = await camunda.activateInstance(second.id);
+const statistics = await camunda.getStatistics();
+const deleted = await camunda.deleteInstance(second.id, 'no longer needed');
+
 const errors = {
   unknownTask: await failureOf(() => camunda.getTask('no-such-task')),
   noToken: await failureOf(() => createCamundaClient({ baseUrl, getToken: () => null }).getProcesses()),
   noProxy: await failureOf(() => createCamundaClient({ baseUrl: 'http://127.0.0.1:9', getToken: () => token }).getProcesses()),
+  // Deploying is for an organisation's administrators; the demo user is a member.
+  deployAsMember: await failureOf(() => camunda.deploy([{ name: 'nothing.bpmn', content: '<definitions/>' }])),
 };
 
 console.log(
@@ -54,11 +65,21 @@ console.log(
     instance: instance.id,
     variables: Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, variable.type])),
     task: { id: task.id, name: task.name, assignee: task.assignee, read: read.id, formKeys: Object.keys(taskForm) },
-    claimed: claimed ?? null,
-    completed: completed ?? null,
+    claimed,
+    completed,
     tasksAfter: tasksAfter.map((open) => open.name),
-    unclaimed: unclaimed ?? null,
+    unclaimed,
     secondAfterUnclaim: secondAfter.map((open) => open.name),
+    instancePage: {
+      xmlId: xml.id,
+      hasXml: xml.bpmn20Xml.includes('<bpmn:process id="order"'),
+      activityOf: activities.id,
+      historyTypes: history.map((step) => step.activityType),
+      suspended,
+      activated,
+      deleted,
+    },
+    statistics,
     errors,
   }),
 );
