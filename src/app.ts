@@ -25,6 +25,7 @@ import { compilePassthrough } from './passthrough/passthroughRules.js';
 import { passthroughRouter } from './passthrough/passthroughRouter.js';
 import { compileRoutes } from './routes/compile.js';
 import { refusePathParameters } from './routes/enginePath.js';
+import { methodNotAllowed } from './routes/methodNotAllowed.js';
 import { mountRoutes } from './routes/mountRoutes.js';
 
 export interface AppDeps {
@@ -92,7 +93,8 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
 
   const engineProbe = cachedEngineProbe(connection);
   app.get('/health', health(engineProbe));
-  app.use(createDocsRouter(openApiDocument(routeMap)));
+  const document = openApiDocument(routeMap);
+  app.use(createDocsRouter(document));
   app.get('/ready', readiness(engineProbe));
   app.get('/metrics', serveMetrics(metrics, config.metricsToken, deps.collectMetrics));
 
@@ -124,6 +126,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.get('/api/statistics', statistics(connection));
   app.use(mountRoutes(compileRoutes(routeMap), { connection, engineProxy, directory, bodyLimit: config.bodyLimit, settings: { processes: routeMap.processes }, log }));
 
+  app.use(methodNotAllowed(document.paths));
   app.use(unknownRoute);
   app.use(renderErrors(log));
 

@@ -120,24 +120,6 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
     const handlers = [checkAllow, readBody, planEngineCall, deps.engineProxy];
     router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](route.path, ...handlers);
   }
-  refuseOtherMethods(router, routes);
   return router;
 }
 
-/** A known path with a method no route declares is 405 with `Allow`, not an unknown route. */
-function refuseOtherMethods(router: Router, routes: readonly CompiledRoute[]): void {
-  const methodsByPath = new Map<string, Set<string>>();
-  for (const route of routes) {
-    const methods = methodsByPath.get(route.path) ?? new Set<string>();
-    methods.add(route.method);
-    if (route.method === 'GET') methods.add('HEAD');
-    methodsByPath.set(route.path, methods);
-  }
-  for (const [path, methods] of methodsByPath) {
-    const allow = [...methods].join(', ');
-    router.all(path, (req, res) => {
-      res.setHeader('Allow', allow);
-      throw new ProxyError(405, 'method_not_allowed', `${req.method} is not allowed here (allowed: ${allow})`);
-    });
-  }
-}

@@ -157,6 +157,12 @@ describe('unknown routes', () => {
     ['DELETE', '/api/processes/order', 'GET, HEAD'],
     ['POST', '/api/tasks/t-1', 'GET, HEAD'],
     ['PUT', '/api/tasks/t-1/complete', 'POST'],
+    ['TRACE', '/api/user', 'GET, HEAD'],
+    ['DELETE', '/api/statistics', 'GET, HEAD'],
+    ['GET', '/api/deployments', 'POST'],
+    ['POST', '/health', 'GET, HEAD'],
+    ['PUT', '/ready', 'GET, HEAD'],
+    ['DELETE', '/metrics', 'GET, HEAD'],
   ])('%s %s, a known path with another method, is 405 with Allow and the engine sees nothing', async (method, path, allow) => {
     const res = await request(h.app)[method.toLowerCase() as 'get'](path).set('Authorization', h.bearer());
     expect(res.status).toBe(405);
