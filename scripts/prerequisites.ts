@@ -1,7 +1,8 @@
 /**
- * The tools `npm test` and `npm run demo` need besides node_modules, checked before anything runs.
+ * The tools `npm test`, `npm run demo` and `npm run test:topology` need besides node_modules,
+ * checked before anything runs.
  *
- *   tsx scripts/prerequisites.ts test|demo
+ *   tsx scripts/prerequisites.ts test|demo|topology
  *
  * On a Debian-like machine where it may install (root, apt-get on PATH) it installs what is
  * missing, one line per package; elsewhere it stops with one message naming each missing tool
@@ -14,7 +15,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
-export type Purpose = 'test' | 'demo';
+export type Purpose = 'test' | 'demo' | 'topology';
 
 export interface Prerequisite {
   /** What a person calls it, e.g. "Maven 3.8+". */
@@ -69,7 +70,7 @@ export const prerequisites: readonly Prerequisite[] = [
     name: 'Java 17+',
     command: 'java',
     aptPackage: 'openjdk-17-jdk-headless',
-    neededBy: ['test', 'demo'],
+    neededBy: ['test', 'demo', 'topology'],
     why: 'runs the real Camunda engine',
     problem: (env) => versionProblem(outputOf('java', ['-version'], env), /version "(\d+(?:\.\d+)*)/, [17]),
   },
@@ -77,7 +78,7 @@ export const prerequisites: readonly Prerequisite[] = [
     name: 'Maven 3.8+',
     command: 'mvn',
     aptPackage: 'maven',
-    neededBy: ['test', 'demo'],
+    neededBy: ['test', 'demo', 'topology'],
     why: 'builds the real Camunda engine',
     problem: (env) => versionProblem(outputOf('mvn', ['-v'], env), /Apache Maven (\d+(?:\.\d+)*)/, [3, 8]),
   },
@@ -96,6 +97,26 @@ export const prerequisites: readonly Prerequisite[] = [
     neededBy: ['test'],
     why: "the demo test runs the demo's printed curl commands",
     problem: (env) => (outputOf('curl', ['--version'], env) === undefined ? 'not found on PATH' : undefined),
+  },
+  {
+    name: 'PostgreSQL 15',
+    command: '/usr/lib/postgresql/15/bin/initdb',
+    aptPackage: 'postgresql',
+    neededBy: ['topology'],
+    why: 'the database the two engine nodes share',
+    problem: () => (executable('/usr/lib/postgresql/15/bin/initdb') ? undefined : 'not found'),
+  },
+  {
+    name: 'nginx',
+    command: 'nginx',
+    aptPackage: 'nginx-light',
+    neededBy: ['topology'],
+    why: 'the load balancer in front of the proxies and of the engine nodes',
+    // NGINX_BIN, when set, is the one the topology test starts (test/support/nginx.ts).
+    problem: (env) => {
+      if (env.NGINX_BIN) return executable(env.NGINX_BIN) ? undefined : `${env.NGINX_BIN} (NGINX_BIN) not found`;
+      return onPath('nginx', env) || executable('/usr/sbin/nginx') ? undefined : 'not found';
+    },
   },
 ];
 
@@ -150,7 +171,7 @@ export function ensurePrerequisites(
   }
   if (missing.length === 0) return { ok: true, lines };
   lines.push(
-    `\`npm ${purpose === 'test' ? 'test' : 'run demo'}\` needs tools this machine lacks:`,
+    `\`npm ${purpose === 'test' ? 'test' : `run ${purpose === 'demo' ? 'demo' : 'test:topology'}`}\` needs tools this machine lacks:`,
     ...missing.map(({ prerequisite, problem }) => `  - ${prerequisite.name} (${prerequisite.command}): ${problem}; install: ${installCommand([prerequisite.aptPackage], root)}`),
     `Install them all with: ${installCommand(missing.map(({ prerequisite }) => prerequisite.aptPackage), root)}`,
   );
@@ -160,7 +181,7 @@ export function ensurePrerequisites(
 }
 
 function main(argv: string[]): void {
-  const purpose = argv[0] === 'demo' ? 'demo' : 'test';
+  const purpose: Purpose = argv[0] === 'demo' || argv[0] === 'topology' ? argv[0] : 'test';
   const result = ensurePrerequisites(purpose);
   for (const line of result.lines) process.stderr.write(`${line}\n`);
   process.exitCode = result.ok ? 0 : 1;

@@ -65,6 +65,16 @@ describe('the prerequisite check before npm test', () => {
     expect(run.stderr).toContain('- Java 17+ (java): found 11.0.22; install: ');
   });
 
+  it('checks what npm run test:topology needs: the engine tools, PostgreSQL and nginx', () => {
+    const run = runCheck({ NGINX_BIN: '/nonexistent/nginx', PREREQUISITES_INSTALL: 'never' }, 'topology');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('`npm run test:topology` needs tools this machine lacks');
+    expect(run.stderr).toMatch(/- nginx \(nginx\): \/nonexistent\/nginx \(NGINX_BIN\) not found; install: (sudo )?apt-get install -y nginx-light\n/);
+    expect(prerequisites.filter((tool) => tool.neededBy.includes('topology')).map((tool) => tool.name)).toEqual(['Java 17+', 'Maven 3.8+', 'PostgreSQL 15', 'nginx']);
+    // npm test itself needs neither.
+    expect(runCheck({ NGINX_BIN: '/nonexistent/nginx', PREREQUISITES_INSTALL: 'never' })).toMatchObject({ status: 0, stderr: '' });
+  });
+
   it('checks only what the demo needs for npm run demo', () => {
     const run = runCheck({ PATH: pathWithout('curl'), PREREQUISITES_INSTALL: 'never' }, 'demo');
     expect(run).toMatchObject({ status: 0, stderr: '' });
