@@ -74,6 +74,11 @@ export function normaliseEngineError(status: number, body: EngineErrorBody): Pro
   if (/TaskAlreadyClaimedException/.test(body.type ?? '') || /is already claimed/i.test(body.message ?? '')) {
     return new ProxyError(409, 'conflict', describe(body, 'task already claimed'));
   }
+  // Completing or claiming a task of a suspended instance: 500 "ENGINE-03043 task with id '…' is
+  // suspended" (seen by the fuzz run after a suspend). The task exists; its state forbids the action.
+  if (/ENGINE-03043|\bis suspended\b/.test(body.message ?? '')) {
+    return new ProxyError(409, 'conflict', describe(body, 'the task or instance is suspended'));
+  }
   // Two completions of one task at once: the loser gets OptimisticLockingException (ENGINE-03005),
   // "list of executions is empty", or a NullPointerException in ExecutionEntity.removeTask because
   // the execution is already gone (all three seen in test/contract engineErrors "concurrent

@@ -325,3 +325,17 @@ describe("the engine's web server answering with an HTML page", () => {
     expectEnvelope(await request(h.app).get('/api/tasks/abc%2Fdef').set('Authorization', h.bearer(testUsers.alice)), 404, 'not_found');
   });
 });
+
+describe('a task of a suspended instance', () => {
+  it('cannot be completed: 409 conflict, not a 502, and the task stays open until the instance is active again', async () => {
+    const started = await request(h.app).post('/api/processes/order/start').set('Authorization', h.bearer()).send({ businessKey: uniqueKey('suspended'), variables: { customerName: 'ACME', amount: 1 } });
+    expect(started.status).toBe(201);
+    const [task] = await tasksOfInstance(started.body.id);
+    expect((await engineDirect('PUT', `/process-instance/${started.body.id}/suspended`, { suspended: true })).status).toBe(204);
+    const refused = await request(h.app).post(`/api/tasks/${task!.id}/complete`).set('Authorization', h.bearer()).send({ variables: { approved: true } });
+    expect(expectEnvelope(refused, 409, 'conflict').detail).toMatch(/suspended/);
+    expect((await tasksOfInstance(started.body.id)).map((open) => open.id)).toEqual([task!.id]);
+    expect((await engineDirect('PUT', `/process-instance/${started.body.id}/suspended`, { suspended: false })).status).toBe(204);
+    expect((await request(h.app).post(`/api/tasks/${task!.id}/complete`).set('Authorization', h.bearer()).send({ variables: { approved: true } })).status).toBe(200);
+  });
+});
