@@ -15,7 +15,7 @@ import type { EngineCall } from '../proxy/engineProxy.js';
 import type { CompiledRoute } from './compile.js';
 import { enginePathFor, engineQueryFor } from './enginePath.js';
 import { clientPathsFor } from './clientPaths.js';
-import { assertPagingQuery } from './pagingQuery.js';
+import { assertClientQuery } from './pagingQuery.js';
 import { bodyKindOf, checkedBody, readWholeBody } from './requestBody.js';
 
 export interface RouteDeps {
@@ -64,7 +64,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
     const planEngineCall: RequestHandler = async (req: Request, res: Response, next) => {
       const principal = res.locals.principal as Principal;
       const rawQuery = rawQueryOf(req);
-      assertPagingQuery(rawQuery);
+      assertClientQuery(rawQuery);
       const body = checkedBody(req, bodyKind);
       const params = req.params as Record<string, string>;
       const facts: ActionFacts = {};

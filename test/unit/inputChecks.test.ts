@@ -21,6 +21,13 @@ describe('client mistakes are 400 before the engine is asked', () => {
     expect(h.engine.requests).toHaveLength(0);
   });
 
+  it.each(['%C2%B5%C2%A4=1', "'=null", 'a%00b=1', 'x-y=1', '1abc=2'])('refuses a parameter name that is no engine-rest identifier: ?%s', async (query) => {
+    const res = await request(h.app).get(`/api/instances?${query}`).set('Authorization', h.bearer(admin));
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toMatch(/is not an engine-rest parameter/);
+    expect(h.engine.requests).toHaveLength(0);
+  });
+
   it('lets valid paging through to the engine', async () => {
     await request(h.app).get('/api/tasks?firstResult=0&maxResults=5').set('Authorization', h.bearer(admin)).expect(200);
     expect(h.engine.lastRequest()!.url).toBe('/engine-rest/task?firstResult=0&maxResults=5');
