@@ -83,13 +83,28 @@ async function main(): Promise<number> {
       '--request-timeout', '30',
       '--no-color',
     ];
-    const status = await new Promise<number>((resolve) => {
-      const run = spawn(st, args, {
-        stdio: 'inherit',
-        env: { ...process.env, SCHEMATHESIS_HOOKS: 'fuzzHooks', PYTHONPATH: join(REPO_ROOT, 'scripts'), FUZZ_SESSION_TOKEN: session, FUZZ_MACHINE_TOKEN: machine },
+    const runOnce = () =>
+      new Promise<{ status: number; output: string }>((resolve) => {
+        const run = spawn(st, args, {
+          stdio: ['ignore', 'pipe', 'inherit'],
+          env: { ...process.env, SCHEMATHESIS_HOOKS: 'fuzzHooks', PYTHONPATH: join(REPO_ROOT, 'scripts'), FUZZ_SESSION_TOKEN: session, FUZZ_MACHINE_TOKEN: machine },
+        });
+        let output = '';
+        run.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          process.stdout.write(chunk);
+        });
+        run.on('exit', (code) => resolve({ status: code ?? 1, output }));
       });
-      run.on('exit', (code) => resolve(code ?? 1));
-    });
+    const first = await runOnce();
+    let { status } = first;
+    const { output } = first;
+    // A crash inside the fuzzer itself (its "Runtime Error", e.g. Python's AST recursion check while
+    // generating a string) is no finding about the proxy: run once more. Any failure still fails.
+    if (status !== 0 && !/^Failures:/m.test(output) && /^Errors:\s*\n\s*🚫 Runtime Error: \d+\s*$/m.test(output)) {
+      console.log('== the fuzzer itself crashed (no failure found): running it once more');
+      ({ status } = await runOnce());
+    }
     if (/unexpected error/.test(proxy.output())) {
       console.error(`the proxy logged unexpected errors:\n${proxy.output()}`);
       return 1;
