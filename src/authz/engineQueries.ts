@@ -1,7 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import { callEngine, type EngineConnection } from '../camunda/engineConnection.js';
-import { normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
-import { engineFailure } from '../proxy/engineProxy.js';
+import { engineFailure, normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
 
 /** The proxy's own questions to the engine, asked before it lets a user act. */
 export interface EngineQueries {
