@@ -1,12 +1,13 @@
 import type { Principal } from '../auth/principal.js';
 import { callEngine, type EngineConnection } from '../camunda/engineConnection.js';
-import { normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
-import { engineFailure } from '../proxy/engineProxy.js';
+import { engineFailure, normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
 
 /** The proxy's own questions to the engine, asked before it lets a user act. */
 export interface EngineQueries {
   /** The task, if it matches `criteria` (a POST /task query body): one question, no check-then-act. */
   findTask(taskId: string, criteria: Record<string, unknown>): Promise<EngineTask | undefined>;
+  /** The running instance, if it matches `criteria` (a POST /process-instance query body). */
+  findInstance(instanceId: string, criteria: Record<string, unknown>): Promise<Record<string, unknown> | undefined>;
   countTasks(filter: Record<string, unknown>): Promise<number>;
   countInstances(filter: Record<string, unknown>): Promise<number>;
   /** Running and ended instances (the engine's history). */
@@ -51,6 +52,10 @@ export function createEngineQueries(connection: EngineConnection, requestId: str
   return {
     async findTask(taskId, criteria) {
       const { json } = await ask<EngineTask[]>('POST', '/task?maxResults=1', { ...criteria, taskId });
+      return json?.[0];
+    },
+    async findInstance(instanceId, criteria) {
+      const { json } = await ask<Record<string, unknown>[]>('POST', '/process-instance?maxResults=1', { ...criteria, processInstanceIds: [instanceId] });
       return json?.[0];
     },
     async countDefinitions(query) {

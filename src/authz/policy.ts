@@ -6,6 +6,8 @@ import type { EngineQueries } from './engineQueries.js';
 
 export interface PolicyContext {
   readonly principal: Principal;
+  /** The client's method (GET for a read). */
+  readonly method: string;
   readonly params: Readonly<Record<string, string>>;
   readonly rawQuery: string;
   /** The parsed JSON body, for policies that read one. */

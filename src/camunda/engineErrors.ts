@@ -1,4 +1,5 @@
 import { ProxyError } from '../http/errors.js';
+import { EngineTimeout } from './engineConnection.js';
 
 /** The engine's error body: `{type, message}` (plus `code` on newer engines). */
 export interface EngineErrorBody {
@@ -101,4 +102,12 @@ export function normaliseEngineError(status: number, body: EngineErrorBody): Pro
   if (status === 415) return new ProxyError(415, 'unsupported_media_type', describe(body, 'unsupported media type'));
   if (status >= 400 && status < 500) return new ProxyError(400, 'invalid_request', describe(body, `the engine rejected the request (${status})`));
   return new ProxyError(502, 'engine_error', `engine error ${status}${body.type ? ` ${body.type}` : ''}: ${describe(body, 'no detail')}`);
+}
+
+/** Network-level failures reaching the engine (refused, reset, past ENGINE_TIMEOUT), as the client should see them. */
+export function engineFailure(error: unknown): ProxyError {
+  if (error instanceof ProxyError) return error;
+  if (error instanceof EngineTimeout) return new ProxyError(504, 'engine_timeout', 'the engine did not answer within ENGINE_TIMEOUT');
+  const code = (error as NodeJS.ErrnoException)?.code ?? 'unknown';
+  return new ProxyError(502, 'engine_unavailable', `the engine is unreachable (${code})`);
 }

@@ -1,9 +1,8 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type { Principal } from '../auth/principal.js';
 import { callEngine, type EngineConnection } from '../camunda/engineConnection.js';
-import { normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
+import { engineFailure, normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
 import { badRequest, forbidden } from '../http/errors.js';
-import { engineFailure } from '../proxy/engineProxy.js';
 import { engineDeploymentForm } from './deploymentForm.js';
 
 export interface DeploymentsDeps {

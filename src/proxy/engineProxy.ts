@@ -2,7 +2,7 @@ import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware, proxyEventsPlugin } from 'http-proxy-middleware';
 import { EngineTimeout, type EngineConnection } from '../camunda/engineConnection.js';
-import { normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
+import { engineFailure, normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
 import { ProxyError, sendError } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
 import type { ProxyMetrics } from '../http/metrics.js';
@@ -77,14 +77,6 @@ function readBounded(stream: IncomingMessage, limit: number): Promise<string> {
     stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     stream.on('error', reject);
   });
-}
-
-/** Network-level failures reaching the engine, as the client should see them. */
-export function engineFailure(error: unknown): ProxyError {
-  if (error instanceof ProxyError) return error;
-  if (error instanceof EngineTimeout) return new ProxyError(504, 'engine_timeout', 'the engine did not answer within ENGINE_TIMEOUT');
-  const code = (error as NodeJS.ErrnoException)?.code ?? 'unknown';
-  return new ProxyError(502, 'engine_unavailable', `the engine is unreachable (${code})`);
 }
 
 /**

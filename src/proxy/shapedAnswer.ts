@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClientAnswer } from '../answers/answer.js';
 import { ProxyError } from '../http/errors.js';
 
-export type AnswerShaper = (engineStatus: number, engineAnswer: unknown) => ClientAnswer;
+export type AnswerShaper = (engineStatus: number, engineAnswer: unknown) => ClientAnswer | Promise<ClientAnswer>;
 
 // Form variables can be long, but an engine answer the proxy reshapes is bounded all the same.
 const MAX_SHAPED_BODY = 4 * 1024 * 1024;
@@ -32,7 +32,7 @@ function readJson(stream: IncomingMessage): Promise<unknown> {
 
 /** Reads the engine's successful answer and sends the client the shaped one, always JSON. */
 export async function sendShapedAnswer(engineAnswer: IncomingMessage, res: ServerResponse, engineStatus: number, shape: AnswerShaper): Promise<void> {
-  const { status, body } = shape(engineStatus, await readJson(engineAnswer));
+  const { status, body } = await shape(engineStatus, await readJson(engineAnswer));
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);

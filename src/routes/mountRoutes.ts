@@ -90,6 +90,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
       if (policy) {
         const context: PolicyContext = {
           principal,
+          method: req.method,
           params: req.params as Record<string, string>,
           rawQuery,
           body: body.json,
@@ -98,15 +99,35 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
           call,
           facts,
         };
+        const refused = (error: unknown) => {
+          if (error instanceof ProxyError && (error.status === 403 || error.status === 404)) decided(principal, 'deny', error.detail);
+          return error;
+        };
         try {
           await policy.apply(context, deps.settings);
         } catch (error) {
-          if (error instanceof ProxyError && (error.status === 403 || error.status === 404)) decided(principal, 'deny', error.detail);
-          throw error;
+          throw refused(error);
         }
+        // A policy that asks the engine one question for both access and read (see
+        // policies/resourceRead.ts) decides with the engine's answer.
+        const decidesWithAnswer = context.call.answer !== call.answer ? context.call.answer : undefined;
         call = context.call;
+        if (decidesWithAnswer) {
+          call = {
+            ...call,
+            answer: async (engineStatus, engineAnswer) => {
+              try {
+                const shaped = await decidesWithAnswer(engineStatus, engineAnswer);
+                decided(principal, 'allow');
+                return shaped;
+              } catch (error) {
+                throw refused(error);
+              }
+            },
+          };
+        }
       }
-      if (route.policy || route.allow) decided(principal, 'allow');
+      if ((route.policy || route.allow) && !call.answer) decided(principal, 'allow');
       // Only calls that create something get engine links back (a start, a deployment).
       if ((route.engineMethod ?? route.method) !== 'GET') call = { ...call, clientPath };
       if (answer) {

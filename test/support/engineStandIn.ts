@@ -32,7 +32,7 @@ export interface EngineStandIn {
    * Sticky until reset(); the latest matching answer wins. `path` is the exact pathname
    * (including /engine-rest) or a RegExp tested against it; `method` '*' matches any.
    */
-  answer(method: string, path: string | RegExp, answer: CannedAnswer): void;
+  answer(method: string, path: string | RegExp, answer: CannedAnswer | ((request: RecordedRequest) => CannedAnswer)): void;
   /** Delays every answer, on top of any per-answer delay. */
   slow(ms: number): void;
   /** Clears requests (in place), canned answers and slowness. */
@@ -51,7 +51,8 @@ export interface EngineStandInOptions {
 interface CannedRoute {
   method: string;
   path: string | RegExp;
-  answer: CannedAnswer;
+  /** A fixed answer, or one chosen by what was asked (e.g. a query's body). */
+  answer: CannedAnswer | ((request: RecordedRequest) => CannedAnswer);
 }
 
 const BASE = '/engine-rest';
@@ -112,7 +113,7 @@ export async function startEngineStandIn(opts: EngineStandInOptions = {}): Promi
       const route = routes[i]!;
       const methodMatches = route.method === '*' || route.method.toUpperCase() === request.method;
       const pathMatches = typeof route.path === 'string' ? route.path === pathname : regexMatches(route.path, pathname);
-      if (methodMatches && pathMatches) return route.answer;
+      if (methodMatches && pathMatches) return typeof route.answer === 'function' ? route.answer(request) : route.answer;
     }
     return undefined;
   }

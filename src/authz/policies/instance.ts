@@ -1,14 +1,30 @@
+import { instanceVisibility, seesEverything } from '../boundary.js';
 import type { Policy } from '../policy.js';
-import { instanceAccessFor } from './instanceAccess.js';
+import { instanceAccessFor, involvedIn } from './instanceAccess.js';
+import { readsResource, readThroughQuery } from './resourceRead.js';
 
 /**
  * An instance and its variables: its initiator, anyone holding or eligible for one of its tasks,
  * and administrators, all within the caller's organisation. Everyone else gets the 404 an unknown
  * instance gets.
+ *
+ * The instance itself is one POST /process-instance query for "this instance, if the caller started
+ * it (or administers its organisation)". An instance query cannot ask about the instance's tasks,
+ * so only when that finds nothing does a task count decide the "holds or is eligible for one of its
+ * tasks" rule, and a second instance query fetch it (the task's visibility already scopes it to the
+ * caller's organisation).
  */
 export const instance: Policy = {
   name: 'instance',
-  async apply({ engine, principal, params }) {
-    await instanceAccessFor(engine, principal, params.id!);
+  async apply(context) {
+    const { engine, principal, params } = context;
+    if (seesEverything(principal)) return;
+    const id = params.id!;
+    if (readsResource(context, '/process-instance', id)) {
+      const involved = async () => (!principal.isAdmin && (await involvedIn(engine, principal, id)) ? engine.findInstance(id, {}) : undefined);
+      readThroughQuery(context, '/process-instance', { ...instanceVisibility(principal), processInstanceIds: [id] }, `process instance ${id} not found`, involved);
+      return;
+    }
+    await instanceAccessFor(engine, principal, id);
   },
 };

@@ -1,12 +1,23 @@
-import { seesEverything } from '../boundary.js';
+import { seesEverything, taskVisibility } from '../boundary.js';
 import type { Policy } from '../policy.js';
+import { readsResource, readThroughQuery } from './resourceRead.js';
 import { taskAccessFor } from './taskAccess.js';
 
-/** Read a task or its form: assignee, candidate or administrator, within the caller's organisation. */
+/**
+ * Read a task or its form: assignee, candidate or administrator, within the caller's organisation.
+ * The task itself is one POST /task query for "this task, if the caller may see it"; its form is
+ * that check, then the read.
+ */
 export const task: Policy = {
   name: 'task',
-  async apply({ engine, principal, params }) {
+  async apply(context) {
+    const { engine, principal, params } = context;
     if (seesEverything(principal)) return;
-    await taskAccessFor(engine, principal, params.id!);
+    const id = params.id!;
+    if (readsResource(context, '/task', id)) {
+      readThroughQuery(context, '/task', { ...taskVisibility(principal), taskId: id }, `task ${id} not found`);
+      return;
+    }
+    await taskAccessFor(engine, principal, id);
   },
 };
