@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { HttpMethod } from '@clerk-camunda-proxy/client/contract';
+import { pathTemplateParams, pathTemplateSegments, pathTemplateShape, type HttpMethod } from '@clerk-camunda-proxy/client/contract';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import type { AllowRule, MachineRule } from '../authz/allow.js';
 import { ConfigError } from './env.js';
@@ -85,8 +85,8 @@ function describe(errors: ErrorObject[] | null | undefined): string {
     .join('; ');
 }
 
-const paramsOf = (template: string) => new Set([...template.matchAll(/:([A-Za-z][A-Za-z0-9_]*)/g)].map((match) => match[1]!));
-const hasDotSegment = (template: string) => template.split('/').some((segment) => segment === '.' || segment === '..');
+const paramsOf = (template: string) => new Set(pathTemplateParams(template));
+const hasDotSegment = (template: string) => pathTemplateSegments(template).some((segment) => 'literal' in segment && (segment.literal === '.' || segment.literal === '..'));
 
 /** Checks what JSON Schema cannot: parameters agree between path and engine, ids and routes are unique. */
 function assertCoherent(routes: RouteDefinition[], where: string): void {
@@ -111,7 +111,7 @@ function assertCoherent(routes: RouteDefinition[], where: string): void {
     }
     if (ids.has(route.id)) throw new ConfigError(`${at}: duplicate id '${route.id}'`);
     ids.add(route.id);
-    const signature = `${route.method} ${route.path.replace(/:[A-Za-z][A-Za-z0-9_]*/g, ':')}`;
+    const signature = `${route.method} ${pathTemplateShape(route.path)}`;
     if (signatures.has(signature)) throw new ConfigError(`${at}: another route already serves ${route.method} ${route.path}`);
     signatures.add(signature);
   });

@@ -1,6 +1,6 @@
 import { answers } from '../answers/index.js';
 import type { InterceptName, RouteDefinition } from '../config/routeMap.js';
-import { engineResource } from './pathTemplates.js';
+import { pathTemplateShape } from '@clerk-camunda-proxy/client/contract';
 import { ref } from './schemas.js';
 import type { JsonSchema, Response } from './types.js';
 
@@ -47,7 +47,7 @@ export function successResponsesFor(route: RouteDefinition): Responses {
     return { [route.intercept === 'startProcess' ? 201 : 200]: json(answer.description, answer.schema) };
   }
   if (route.intercept) return byIntercept[route.intercept];
-  const known = byEngineResource[`${route.engineMethod ?? route.method} ${engineResource(route.engine)}`];
+  const known = byEngineResource[`${route.engineMethod ?? route.method} ${pathTemplateShape(route.engine)}`];
   if (known) return known;
   const engineAnswer = json("The engine's answer", {});
   return route.method === 'GET' ? { 200: engineAnswer } : { 200: engineAnswer, 204: noContent("The engine's answer, without a body") };
