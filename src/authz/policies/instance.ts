@@ -7,7 +7,8 @@ import { instanceAccessFor } from './instanceAccess.js';
  * instance gets.
  */
 export const instance: Policy = {
-  name: 'instance',
+  param: 'id',
+  note: 'the initiator, anyone holding or eligible for one of its tasks, or an administrator; anyone else gets 404',
   async apply({ engine, principal, params }) {
     await instanceAccessFor(engine, principal, params.id!);
   },
