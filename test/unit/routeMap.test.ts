@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../src/config/env.js';
+import { routesSchemaFile, routesSchemaText } from '../../scripts/routesSchema.js';
 import { policies } from '../../src/authz/policies/index.js';
 import { checkedRouteMap, routeMapSchemaFor, type RouteVocabulary } from '../../src/config/routeMap.js';
 import { loadRouteMap, parseRouteMap, routeVocabulary, type RouteDefinition } from '../../src/routes/routeMap.js';
@@ -247,6 +248,10 @@ describe('the route map knows the policies, intercepts and answers from their re
 
   it.each(['policy', 'intercept', 'answer'] as const)("routes.schema.json, the editors' $schema, lists exactly the registered names for %s", (field) => {
     expect([...schemaFile.$defs.route.properties[field].enum].sort()).toEqual(Object.keys(routeVocabulary[field]).sort());
+  });
+
+  it('routes.schema.json is what `npx tsx scripts/routesSchema.ts` writes', () => {
+    expect(readFileSync(routesSchemaFile, 'utf8')).toBe(routesSchemaText());
   });
 
   it('validates with the enums taken from the registries', () => {
