@@ -13,7 +13,7 @@ import { createApp, type AppDeps } from '../src/app.js';
 import type { Authenticator } from '../src/auth/clerkSession.js';
 import { principalFrom } from '../src/auth/principal.js';
 import { loadConfig } from '../src/config/env.js';
-import { loadRouteMap } from '../src/config/routeMap.js';
+import { loadRouteMap } from '../src/routes/routeMap.js';
 import { createLogger } from '../src/http/log.js';
 import { createStdoutSink } from '../src/http/logSink.js';
 

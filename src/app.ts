@@ -7,7 +7,7 @@ import { withVerifiedTokenCache } from './auth/verifiedTokenCache.js';
 import type { Principal } from './auth/principal.js';
 import { claimsOnlyDirectory, createClerkUserDirectory, type UserDirectory } from './auth/userDirectory.js';
 import { organisationRequired } from './authz/organisationRequired.js';
-import { createEngineConnection, type EngineConnection } from './camunda/engineConnection.js';
+import { createEngineConnection } from './camunda/engineConnection.js';
 import type { ProxyConfig } from './config/env.js';
 import type { RouteMap } from './config/routeMap.js';
 import { deploymentsRouter } from './deployments/deploymentsRoute.js';
@@ -41,7 +41,6 @@ export interface AppDeps {
 
 export interface ProxyApp {
   app: Express;
-  connection: EngineConnection;
   metrics: ProxyMetrics;
   log: Logger;
   /** Releases the keep-alive sockets to the engine. */
@@ -130,5 +129,5 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.use(unknownRoute);
   app.use(renderErrors(log));
 
-  return { app, connection, metrics, log, close: () => connection.agent.destroy() };
+  return { app, metrics, log, close: () => connection.agent.destroy() };
 }

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { AggregatorRegistry } from 'prom-client';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type ProxyConfig } from './config/env.js';
-import { loadRouteMap, type RouteMap } from './config/routeMap.js';
+import { loadRouteMap, type RouteMap } from './routes/routeMap.js';
 import { createLogger } from './http/log.js';
 import { createStdoutSink, type FlushableLogSink } from './http/logSink.js';
 

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import type { RouteStage } from '../config/routeMap.js';
 
 /** What planning a call learned that the client's answer may report (e.g. the task's instance). */
 export interface ActionFacts {
@@ -23,11 +24,11 @@ export interface ClientAnswer {
 }
 
 /**
- * A named shape for a successful engine answer, referred to by `answer` in routes.config.json.
- * Clients that call `response.json()` on every success cannot take the engine's bare 204.
+ * A named shape for a successful engine answer, referred to by `answer` in routes.config.json
+ * (its name is its key in `answers/index.ts`). Clients that call `response.json()` on every
+ * success cannot take the engine's bare 204.
  */
-export interface Answer {
-  readonly name: string;
+export interface Answer extends RouteStage {
   /** For the OpenAPI document: what the client gets. */
   readonly description: string;
   readonly schema: Readonly<Record<string, unknown>>;

@@ -9,7 +9,6 @@ const proxyOwned = new Set(reservedVariableNames);
  * send it back. Those are not form fields, so they are left out (the variables route keeps them).
  */
 export const formVariables: Answer = {
-  name: 'formVariables',
   description: 'The form variables, without the proxy-owned names',
   schema: { $ref: '#/components/schemas/VariableMap' },
   shape({ engineStatus, engineAnswer }) {

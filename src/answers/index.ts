@@ -1,4 +1,3 @@
-import type { AnswerName } from '../config/routeMap.js';
 import type { Answer } from './answer.js';
 import { formVariables } from './formVariables.js';
 import { instanceDeleted, instanceSuspension } from './instanceChanged.js';
@@ -13,4 +12,6 @@ export const answers = Object.freeze({
   taskUnclaimed,
   instanceSuspension,
   instanceDeleted,
-} satisfies Record<AnswerName, Answer>);
+} satisfies Record<string, Answer>);
+
+export type AnswerName = keyof typeof answers;

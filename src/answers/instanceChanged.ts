@@ -2,7 +2,9 @@ import type { Answer } from './answer.js';
 
 /** 200 `{id, suspended}`, read from the `{"suspended": …}` body the route sends the engine. */
 export const instanceSuspension: Answer = {
-  name: 'instanceSuspension',
+  // It reports the `:id` of the task or instance it acted on.
+  param: 'id',
+  problemWith: (route) => (typeof route.engineBody?.suspended === 'boolean' ? undefined : 'needs engineBody {"suspended": true|false}'),
   description: 'The instance and whether it is now suspended',
   schema: { type: 'object', required: ['id', 'suspended'], properties: { id: { type: 'string' }, suspended: { type: 'boolean' } } },
   shape: ({ params, sent }) => ({ status: 200, body: { id: params.id, suspended: sent?.suspended === true } }),
@@ -10,7 +12,8 @@ export const instanceSuspension: Answer = {
 
 /** 200 `{id, deleted: true}`, with the caller's `reason` when they gave one. */
 export const instanceDeleted: Answer = {
-  name: 'instanceDeleted',
+  // It reports the `:id` of the task or instance it acted on.
+  param: 'id',
   description: 'Deleted: the instance, and the reason given',
   schema: {
     type: 'object',

@@ -4,7 +4,8 @@ const schema = { type: 'object', required: ['id', 'assignee'], properties: { id:
 
 /** 200 `{id, assignee}`: the caller, who claimed it (claim is for yourself only). */
 export const taskClaimed: Answer = {
-  name: 'taskClaimed',
+  // It reports the `:id` of the task or instance it acted on.
+  param: 'id',
   description: 'Claimed: the task and its new assignee, the caller',
   schema,
   shape: ({ params, principal }) => ({ status: 200, body: { id: params.id, assignee: principal.id } }),
@@ -12,7 +13,8 @@ export const taskClaimed: Answer = {
 
 /** 200 `{id, assignee: null}`. */
 export const taskUnclaimed: Answer = {
-  name: 'taskUnclaimed',
+  // It reports the `:id` of the task or instance it acted on.
+  param: 'id',
   description: 'Unclaimed: the task, now without an assignee',
   schema,
   shape: ({ params }) => ({ status: 200, body: { id: params.id, assignee: null } }),

@@ -2,7 +2,8 @@ import type { Answer } from './answer.js';
 
 /** 200 `{id, processInstanceId, completedBy}`, plus the process `variables` when `withVariablesInReturn` asked for them. */
 export const taskCompleted: Answer = {
-  name: 'taskCompleted',
+  // It reports the `:id` of the task or instance it acted on.
+  param: 'id',
   description: 'Completed: the task, its instance and who completed it; `variables` with withVariablesInReturn',
   schema: {
     type: 'object',

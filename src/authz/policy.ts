@@ -1,5 +1,6 @@
 import type { ActionFacts } from '../answers/answer.js';
 import type { Principal } from '../auth/principal.js';
+import type { RouteStage } from '../config/routeMap.js';
 import type { EngineCall } from '../proxy/engineProxy.js';
 import type { AllowRule } from './allow.js';
 import type { EngineQueries } from './engineQueries.js';
@@ -28,12 +29,14 @@ export interface PolicySettings {
 }
 
 /**
- * A named resource rule, referred to by `policy` in routes.config.json. It throws ProxyError
- * (403, or 404 when even the existence of the resource must not be revealed) or lets the call go.
+ * A named resource rule, referred to by `policy` in routes.config.json (its name is its key in
+ * `policies/index.ts`). It throws ProxyError (403, or 404 when even the existence of the resource
+ * must not be revealed) or lets the call go. `readsBody`: needs the JSON body parsed (claim reads `userId`).
  */
-export interface Policy {
-  readonly name: string;
-  /** Needs the JSON body parsed (e.g. claim reads `userId`). */
-  readonly readsBody?: boolean;
+export interface Policy extends RouteStage {
+  /** For the OpenAPI document: who passes. */
+  readonly note: string;
+  /** It answers 403; policies without it hide what the caller may not see behind 404. */
+  readonly forbids?: boolean;
   apply(context: PolicyContext, settings: PolicySettings): Promise<void>;
 }

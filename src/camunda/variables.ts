@@ -157,7 +157,3 @@ export function toTypedVariables(plain: Readonly<Record<string, unknown>>): Type
     Object.entries(plain).map(([name, value]) => [name, isTyped(value) ? typedFromExplicit(name, value) : typedFromPlain(name, value)]),
   );
 }
-
-export function stringVariable(value: string): TypedVariable {
-  return { value, type: 'String' };
-}

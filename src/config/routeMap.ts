@@ -1,13 +1,19 @@
 import { readFileSync } from 'node:fs';
-import type { HttpMethod } from '@clerk-camunda-proxy/client/contract';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { pathTemplateParams, pathTemplateSegments, pathTemplateShape, type HttpMethod } from '@clerk-camunda-proxy/client/contract';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { AllowRule, MachineRule } from '../authz/allow.js';
+import type { PolicyName } from '../authz/policies/index.js';
+import type { AnswerName } from '../answers/index.js';
+import type { InterceptName } from '../intercepts/index.js';
 import { ConfigError } from './env.js';
 import routeMapSchema from './routes.schema.json' with { type: 'json' };
 
 export type { HttpMethod };
-export type InterceptName = 'startProcess' | 'completeTask' | 'deleteInstance';
-export type AnswerName = 'formVariables' | 'taskCompleted' | 'taskClaimed' | 'taskUnclaimed' | 'instanceSuspension' | 'instanceDeleted';
+// The names are the registries' keys. Only their types reach down here: the registries themselves
+// are handed to checkedRouteMap as a RouteVocabulary from above (routes/routeMap.ts).
+export type { PolicyName } from '../authz/policies/index.js';
+export type { InterceptName } from '../intercepts/index.js';
+export type { AnswerName } from '../answers/index.js';
 
 /** One entry of routes.config.json, as written by an operator. */
 export interface RouteDefinition {
@@ -23,7 +29,7 @@ export interface RouteDefinition {
   readonly query?: Readonly<Record<string, string>>;
   readonly intercept?: InterceptName;
   readonly allow?: AllowRule;
-  readonly policy?: string;
+  readonly policy?: PolicyName;
   /** `none` for an action that takes no body (refused with 400); default: none for GET and DELETE, JSON otherwise. */
   readonly body?: 'none' | 'json';
   /** A named shape for the engine's successful answer. */
@@ -51,29 +57,54 @@ export interface RouteMap {
   readonly processes: Readonly<Record<string, { readonly start?: AllowRule }>>;
 }
 
-// The path parameter each policy reads its resource id from.
-const policyParam: Record<string, string> = {
-  task: 'id',
-  taskComplete: 'id',
-  taskClaim: 'id',
-  taskUnclaim: 'id',
-  instance: 'id',
-  instanceInitiator: 'id',
-  processStart: 'key',
-  processDefinition: 'key',
-};
+/** A JSON body as the OpenAPI document describes it. */
+export interface DocumentedBody {
+  readonly required: boolean;
+  readonly schema: Readonly<Record<string, unknown>>;
+  readonly example?: unknown;
+}
 
-// Every answer but the form's reports the `:id` of the task or instance it acted on.
-const answerParam: Record<AnswerName, string | undefined> = {
-  formVariables: undefined,
-  taskCompleted: 'id',
-  taskClaimed: 'id',
-  taskUnclaimed: 'id',
-  instanceSuspension: 'id',
-  instanceDeleted: 'id',
-};
+/**
+ * What a named policy, intercept or answer says about itself, so that the route map is checked
+ * and documented from the stage itself and never from a list kept beside it.
+ */
+export interface RouteStage {
+  /** The path parameter it reads, e.g. `id` for `/api/tasks/:id`; the route's path must define it. */
+  readonly param?: string;
+  /** It reads the client's JSON body, so the route cannot say `body: "none"`. */
+  readonly readsBody?: boolean;
+  /** For the OpenAPI document: the JSON body it reads. */
+  readonly requestBody?: DocumentedBody;
+  /** What else it needs of the route it is named on, as the sentence that completes "answer 'x' …". */
+  problemWith?(route: RouteDefinition): string | undefined;
+}
 
-const validateRouteMap = new Ajv2020({ allErrors: true, strict: true }).compile(routeMapSchema);
+/** The named stages a route may refer to, by the route field that names them: the registries. */
+export interface RouteVocabulary {
+  readonly policy: Readonly<Record<PolicyName, RouteStage>>;
+  readonly intercept: Readonly<Record<InterceptName, RouteStage>>;
+  readonly answer: Readonly<Record<AnswerName, RouteStage>>;
+}
+
+const stageFields = ['policy', 'intercept', 'answer'] as const;
+
+/** routes.schema.json (the editors' `$schema`) with its stage enums taken from the vocabulary. */
+export function routeMapSchemaFor(vocabulary: RouteVocabulary): typeof routeMapSchema {
+  const schema = structuredClone(routeMapSchema);
+  for (const field of stageFields) schema.$defs.route.properties[field].enum = Object.keys(vocabulary[field]);
+  return schema;
+}
+
+const validators = new WeakMap<RouteVocabulary, ValidateFunction>();
+
+function validatorFor(vocabulary: RouteVocabulary): ValidateFunction {
+  let validate = validators.get(vocabulary);
+  if (!validate) {
+    validate = new Ajv2020({ allErrors: true, strict: true }).compile(routeMapSchemaFor(vocabulary));
+    validators.set(vocabulary, validate);
+  }
+  return validate;
+}
 
 function describe(errors: ErrorObject[] | null | undefined): string {
   return (errors ?? [])
@@ -85,33 +116,34 @@ function describe(errors: ErrorObject[] | null | undefined): string {
     .join('; ');
 }
 
-const paramsOf = (template: string) => new Set([...template.matchAll(/:([A-Za-z][A-Za-z0-9_]*)/g)].map((match) => match[1]!));
-const hasDotSegment = (template: string) => template.split('/').some((segment) => segment === '.' || segment === '..');
+const paramsOf = (template: string) => new Set(pathTemplateParams(template));
+const hasDotSegment = (template: string) => pathTemplateSegments(template).some((segment) => 'literal' in segment && (segment.literal === '.' || segment.literal === '..'));
 
 /** Checks what JSON Schema cannot: parameters agree between path and engine, ids and routes are unique. */
-function assertCoherent(routes: RouteDefinition[], where: string): void {
+function assertCoherent(routes: RouteDefinition[], where: string, vocabulary: RouteVocabulary): void {
   const ids = new Set<string>();
   const signatures = new Set<string>();
   routes.forEach((route, index) => {
     const at = `${where}: routes[${index}] (${route.id})`;
     if (hasDotSegment(route.path) || hasDotSegment(route.engine)) throw new ConfigError(`${at}: '.' and '..' segments are not allowed`);
     const pathParams = paramsOf(route.path);
-    const needed = route.policy ? policyParam[route.policy] : undefined;
-    if (needed && !pathParams.has(needed)) throw new ConfigError(`${at}: policy '${route.policy}' needs a :${needed} parameter in the path`);
-    if (route.intercept && route.body === 'none') throw new ConfigError(`${at}: intercept '${route.intercept}' reads a body, so body cannot be 'none'`);
-    const answerNeeds = route.answer ? answerParam[route.answer] : undefined;
-    if (answerNeeds && !pathParams.has(answerNeeds)) throw new ConfigError(`${at}: answer '${route.answer}' needs a :${answerNeeds} parameter in the path`);
+    for (const field of stageFields) {
+      const name = route[field];
+      if (name === undefined) continue;
+      const stage: RouteStage = vocabulary[field][name as never];
+      if (stage.param && !pathParams.has(stage.param)) throw new ConfigError(`${at}: ${field} '${name}' needs a :${stage.param} parameter in the path`);
+      if (stage.readsBody && route.body === 'none') throw new ConfigError(`${at}: ${field} '${name}' reads a body, so body cannot be 'none'`);
+      const problem = stage.problemWith?.(route);
+      if (problem) throw new ConfigError(`${at}: ${field} '${name}' ${problem}`);
+    }
     if (route.engineBody && route.intercept) throw new ConfigError(`${at}: engineBody and intercept both set the engine's body; use one`);
     if (route.engineBody && (route.engineMethod ?? route.method) === 'GET') throw new ConfigError(`${at}: a GET engine call cannot carry engineBody`);
-    if (route.answer === 'instanceSuspension' && typeof route.engineBody?.suspended !== 'boolean') {
-      throw new ConfigError(`${at}: answer 'instanceSuspension' needs engineBody {"suspended": true|false}`);
-    }
     for (const param of paramsOf(route.engine)) {
       if (!pathParams.has(param)) throw new ConfigError(`${at}: engine uses :${param}, which the path does not define`);
     }
     if (ids.has(route.id)) throw new ConfigError(`${at}: duplicate id '${route.id}'`);
     ids.add(route.id);
-    const signature = `${route.method} ${route.path.replace(/:[A-Za-z][A-Za-z0-9_]*/g, ':')}`;
+    const signature = `${route.method} ${pathTemplateShape(route.path)}`;
     if (signatures.has(signature)) throw new ConfigError(`${at}: another route already serves ${route.method} ${route.path}`);
     signatures.add(signature);
   });
@@ -119,8 +151,9 @@ function assertCoherent(routes: RouteDefinition[], where: string): void {
 
 const ids = (routes: readonly RouteDefinition[]) => new Set(routes.map((route) => route.id));
 
-/** Validates a parsed route map and returns it frozen, with ids filled in. */
-export function parseRouteMap(document: unknown, where = 'route map'): RouteMap {
+/** Validates a parsed route map against the names and needs of `vocabulary`, and returns it frozen, with ids filled in. */
+export function checkedRouteMap(document: unknown, vocabulary: RouteVocabulary, where = 'route map'): RouteMap {
+  const validateRouteMap = validatorFor(vocabulary);
   if (!validateRouteMap(document)) throw new ConfigError(`${where} is invalid (ROUTES_CONFIG): ${describe(validateRouteMap.errors)}`);
   const raw = document as {
     routes: (Omit<RouteDefinition, 'id'> & { id?: string })[];
@@ -130,7 +163,7 @@ export function parseRouteMap(document: unknown, where = 'route map'): RouteMap 
   const routes = raw.routes.map((route) =>
     Object.freeze({ ...route, id: route.id ?? `${route.method} ${route.path}` }),
   );
-  assertCoherent(routes, where);
+  assertCoherent(routes, where, vocabulary);
   const passthrough = (raw.passthrough ?? []).map((entry) => Object.freeze({ ...entry, id: entry.id ?? `passthrough ${entry.method} ${entry.path}` }));
   const passthroughIds = new Set<string>();
   for (const entry of passthrough) {
@@ -143,7 +176,7 @@ export function parseRouteMap(document: unknown, where = 'route map'): RouteMap 
   return Object.freeze({ routes: Object.freeze(routes), processes: Object.freeze({ ...raw.processes }), passthrough: Object.freeze(passthrough) });
 }
 
-export function loadRouteMap(path: string): RouteMap {
+export function readRouteMap(path: string, vocabulary: RouteVocabulary): RouteMap {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -156,5 +189,5 @@ export function loadRouteMap(path: string): RouteMap {
   } catch (error) {
     throw new ConfigError(`ROUTES_CONFIG: ${path} is not valid JSON (${(error as Error).message})`);
   }
-  return parseRouteMap(document, path);
+  return checkedRouteMap(document, vocabulary, path);
 }

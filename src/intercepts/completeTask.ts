@@ -8,7 +8,12 @@ const parse = variableBodyParser(completeTaskBodySchema);
  * made as the service user, so the engine's own history cannot say who completed the task.
  */
 export const completeTask: Intercept = {
-  name: 'completeTask',
+  readsBody: true,
+  requestBody: { required: true, schema: { $ref: '#/components/schemas/CompleteTaskBody' }, example: { variables: { approved: true, comment: 'fine' } } },
+  successAnswers: {
+    200: { description: 'Completed, with the process variables (withVariablesInReturn: true)', schema: { $ref: '#/components/schemas/VariableMap' } },
+    204: { description: 'Completed' },
+  },
   successStatus: (engineStatus) => engineStatus,
   async engineBody(body, principal) {
     const { body: valid, variables, dropped } = parse(body);

@@ -14,7 +14,9 @@ const validate = new Ajv2020({ strict: true }).compile<{ reason?: string }>({
  * is checked and reported in the answer.
  */
 export const deleteInstance: Intercept = {
-  name: 'deleteInstance',
+  readsBody: true,
+  requestBody: { required: false, schema: { $ref: '#/components/schemas/DeleteInstanceBody' }, example: { reason: 'ordered twice' } },
+  successAnswers: { 204: { description: 'Deleted' } },
   successStatus: (engineStatus) => engineStatus,
   async engineBody(body) {
     const given = body ?? {};

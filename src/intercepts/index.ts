@@ -1,8 +1,9 @@
-import type { InterceptName } from '../config/routeMap.js';
 import { completeTask } from './completeTask.js';
 import { deleteInstance } from './deleteInstance.js';
 import type { Intercept } from './intercept.js';
 import { startProcess } from './startProcess.js';
 
 /** The names routes.config.json may use in `intercept`. */
-export const intercepts: Readonly<Record<InterceptName, Intercept>> = Object.freeze({ startProcess, completeTask, deleteInstance });
+export const intercepts = Object.freeze({ startProcess, completeTask, deleteInstance } satisfies Record<string, Intercept>);
+
+export type InterceptName = keyof typeof intercepts;

@@ -1,6 +1,6 @@
 import type { RouteDefinition, RouteMap } from '../config/routeMap.js';
 import { describeAuthorization, mayForbid } from './authorizationNotes.js';
-import { pathParamsOf } from './pathTemplates.js';
+import { pathTemplateParams } from '@clerk-camunda-proxy/client/contract';
 import { errorResponseRefs } from './errorResponses.js';
 import { queryParametersFor } from './queryParameters.js';
 import { readsBody, requestBodyFor } from './requestBodies.js';
@@ -35,7 +35,7 @@ function describe(route: RouteDefinition, processes: RouteMap['processes']): str
 }
 
 export function operationFor(route: RouteDefinition, processes: RouteMap['processes']): Operation {
-  const pathParameters = pathParamsOf(route.path).map(
+  const pathParameters = pathTemplateParams(route.path).map(
     (name): Parameter => ({ name, in: 'path', required: true, schema: { type: 'string', minLength: 1 } }),
   );
   const parameters = [...pathParameters, ...queryParametersFor(route)];

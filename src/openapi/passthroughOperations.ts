@@ -1,6 +1,7 @@
 import type { PassthroughDefinition } from '../config/routeMap.js';
 import { errorResponseRefs } from './errorResponses.js';
-import { openApiPath, pathParamsOf } from './pathTemplates.js';
+import { openApiPath } from './pathTemplates.js';
+import { pathTemplateParams } from '@clerk-camunda-proxy/client/contract';
 import type { Operation, Parameter } from './types.js';
 
 const engineAnswer = (description: string) => ({ description, content: { '*/*': { schema: {} } } });
@@ -24,7 +25,7 @@ export function passthroughPath(entry: PassthroughDefinition): string {
 
 /** A passthrough entry as an operation: the engine's own API, forwarded for the callers the entry allows. */
 export function passthroughOperation(entry: PassthroughDefinition): Operation {
-  const parameters: Parameter[] = pathParamsOf(entry.path).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  const parameters: Parameter[] = pathTemplateParams(entry.path).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
   if (entry.path.endsWith('/**')) {
     parameters.push({ name: 'rest', in: 'path', required: true, description: 'Any path below (one or more segments)', schema: { type: 'string' } });
   }

@@ -1,5 +1,5 @@
 import type { RouteDefinition } from '../config/routeMap.js';
-import { engineResource, pathParamsOf } from './pathTemplates.js';
+import { pathTemplateParams, pathTemplateShape } from '@clerk-camunda-proxy/client/contract';
 import type { Parameter } from './types.js';
 
 const known: Readonly<Record<string, Omit<Parameter, 'name' | 'in'>>> = {
@@ -21,7 +21,7 @@ const filtersByEngineList: Readonly<Record<string, readonly string[]>> = {
 };
 
 const isList = (route: RouteDefinition) =>
-  route.method === 'GET' && (Object.hasOwn(filtersByEngineList, engineResource(route.engine)) || pathParamsOf(route.path).length === 0);
+  route.method === 'GET' && (Object.hasOwn(filtersByEngineList, pathTemplateShape(route.engine)) || pathTemplateParams(route.path).length === 0);
 
 /**
  * The client's query passes through to the engine untouched, so only a few common ones are named;
@@ -30,7 +30,7 @@ const isList = (route: RouteDefinition) =>
 export function queryParametersFor(route: RouteDefinition): Parameter[] {
   if (!isList(route)) return [];
   const fixed = new Set(Object.keys(route.query ?? {}));
-  const named = [...(filtersByEngineList[engineResource(route.engine)] ?? []), 'firstResult', 'maxResults'].filter((name) => !fixed.has(name));
+  const named = [...(filtersByEngineList[pathTemplateShape(route.engine)] ?? []), 'firstResult', 'maxResults'].filter((name) => !fixed.has(name));
   return [
     ...named.map((name): Parameter => ({ name, in: 'query', ...known[name]! })),
     {

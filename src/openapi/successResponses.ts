@@ -1,6 +1,7 @@
 import { answers } from '../answers/index.js';
-import type { InterceptName, RouteDefinition } from '../config/routeMap.js';
-import { engineResource } from './pathTemplates.js';
+import type { RouteDefinition } from '../config/routeMap.js';
+import { intercepts } from '../intercepts/index.js';
+import { pathTemplateShape } from '@clerk-camunda-proxy/client/contract';
 import { ref } from './schemas.js';
 import type { JsonSchema, Response } from './types.js';
 
@@ -9,17 +10,6 @@ const listOf = (name: string): JsonSchema => ({ type: 'array', items: ref(name) 
 const noContent = (description: string): Response => ({ description });
 
 type Responses = Record<string, Response>;
-
-const byIntercept: Readonly<Record<InterceptName, Responses>> = {
-  startProcess: {
-    201: json('Started (the engine says 200; the proxy answers 201). `variables` only with withVariablesInReturn', ref('ProcessInstance')),
-  },
-  completeTask: {
-    200: json('Completed, with the process variables (withVariablesInReturn: true)', ref('VariableMap')),
-    204: noContent('Completed'),
-  },
-  deleteInstance: { 204: noContent('Deleted') },
-};
 
 // Keyed by `METHOD engine-resource`, so a route added by configuration on one of these engine resources is described too.
 const byEngineResource: Readonly<Record<string, Responses>> = {
@@ -46,8 +36,11 @@ export function successResponsesFor(route: RouteDefinition): Responses {
     const answer = answers[route.answer];
     return { [route.intercept === 'startProcess' ? 201 : 200]: json(answer.description, answer.schema) };
   }
-  if (route.intercept) return byIntercept[route.intercept];
-  const known = byEngineResource[`${route.engineMethod ?? route.method} ${engineResource(route.engine)}`];
+  if (route.intercept) {
+    const documented = Object.entries(intercepts[route.intercept].successAnswers);
+    return Object.fromEntries(documented.map(([status, { description, schema }]) => [status, schema ? json(description, { ...schema }) : noContent(description)]));
+  }
+  const known = byEngineResource[`${route.engineMethod ?? route.method} ${pathTemplateShape(route.engine)}`];
   if (known) return known;
   const engineAnswer = json("The engine's answer", {});
   return route.method === 'GET' ? { 200: engineAnswer } : { 200: engineAnswer, 204: noContent("The engine's answer, without a body") };

@@ -10,8 +10,6 @@ export interface PassthroughRule {
   readonly pattern: PathPattern;
   readonly timeoutMs?: number;
   readonly definition: PassthroughDefinition;
-  /** Whether machines may use this path at all: decides which tokens are worth verifying. */
-  readonly allowsMachines: boolean;
 }
 
 export function compilePassthrough(definitions: readonly PassthroughDefinition[]): readonly PassthroughRule[] {
@@ -22,7 +20,6 @@ export function compilePassthrough(definitions: readonly PassthroughDefinition[]
       pattern: compilePathPattern(definition.path),
       timeoutMs: definition.timeout === undefined ? undefined : Math.round(definition.timeout * 1000),
       definition,
-      allowsMachines: definition.allow?.machines !== undefined,
     }),
   );
 }

@@ -1,17 +1,15 @@
+import { pathTemplateSegments, type PathTemplateSegment } from '@clerk-camunda-proxy/client/contract';
 import { badRequest } from '../http/errors.js';
-
-type PatternSegment = { literal: string } | { param: string };
 
 /** A passthrough path pattern compiled once: literal segments, `:param`, and an optional trailing `/**`. */
 export interface PathPattern {
-  readonly segments: readonly PatternSegment[];
+  readonly segments: readonly PathTemplateSegment[];
   readonly rest: boolean;
 }
 
 export function compilePathPattern(pattern: string): PathPattern {
   const rest = pattern.endsWith('/**');
-  const parts = (rest ? pattern.slice(0, -3) : pattern).split('/').slice(1).filter((part) => part !== '');
-  return { segments: parts.map((part) => (part.startsWith(':') ? { param: part.slice(1) } : { literal: part })), rest };
+  return { segments: pathTemplateSegments(rest ? pattern.slice(0, -3) : pattern), rest };
 }
 
 export function matchesPath(pattern: PathPattern, segments: readonly string[]): boolean {

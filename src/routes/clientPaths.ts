@@ -1,3 +1,4 @@
+import { fillPathTemplate } from '@clerk-camunda-proxy/client/contract';
 import type { CompiledRoute } from './compile.js';
 
 /**
@@ -22,7 +23,7 @@ export function clientPathsFor(routes: readonly CompiledRoute[]): (enginePath: s
   return (enginePath) => {
     for (const { pattern, names, path } of reverse) {
       const match = pattern.exec(enginePath);
-      if (match) return names.reduce((built, name, index) => built.replace(`:${name}`, match[index + 1]!), path);
+      if (match) return fillPathTemplate(path, (name) => match[names.indexOf(name) + 1]!);
     }
     return undefined;
   };

@@ -1,5 +1,6 @@
 import type { AnswerName, InterceptName, RouteDefinition, RouteMap } from '../config/routeMap.js';
 import { compileEngineTemplate, type EnginePathTemplate } from './enginePath.js';
+import { bodyKindOf, type BodyKind } from './requestBody.js';
 
 /** A route from the map, with everything the hot path needs worked out once. */
 export interface CompiledRoute {
@@ -7,7 +8,6 @@ export interface CompiledRoute {
   readonly method: RouteDefinition['method'];
   readonly path: string;
   readonly engine: EnginePathTemplate;
-  readonly engineTemplate: string;
   readonly fixedQuery?: ReadonlyMap<string, string>;
   readonly engineMethod?: RouteDefinition['method'];
   /** The route map's fixed engine body, and its JSON text, serialised once. */
@@ -16,8 +16,8 @@ export interface CompiledRoute {
   readonly answer?: AnswerName;
   readonly intercept?: InterceptName;
   readonly allow?: RouteDefinition['allow'];
-  readonly policy?: string;
-  readonly definition: RouteDefinition;
+  readonly policy?: RouteDefinition['policy'];
+  readonly bodyKind: BodyKind;
 }
 
 export function compileRoutes(routeMap: RouteMap): readonly CompiledRoute[] {
@@ -27,7 +27,6 @@ export function compileRoutes(routeMap: RouteMap): readonly CompiledRoute[] {
       method: definition.method,
       path: definition.path,
       engine: compileEngineTemplate(definition.engine),
-      engineTemplate: definition.engine,
       fixedQuery: definition.query ? new Map(Object.entries(definition.query)) : undefined,
       engineMethod: definition.engineMethod,
       engineBody: definition.engineBody,
@@ -36,7 +35,7 @@ export function compileRoutes(routeMap: RouteMap): readonly CompiledRoute[] {
       intercept: definition.intercept,
       allow: definition.allow,
       policy: definition.policy,
-      definition,
+      bodyKind: bodyKindOf(definition),
     }),
   );
 }

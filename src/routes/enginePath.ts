@@ -1,11 +1,10 @@
+import { pathTemplateSegments, type PathTemplateSegment } from '@clerk-camunda-proxy/client/contract';
 import type { RequestHandler } from 'express';
 import { badRequest, ProxyError } from '../http/errors.js';
 
-type Segment = { literal: string } | { param: string };
-
 /** An engine-rest path template compiled once at start. */
 export interface EnginePathTemplate {
-  readonly segments: readonly Segment[];
+  readonly segments: readonly PathTemplateSegment[];
   /** The whole path when the template has no parameters: nothing to build per request. */
   readonly fixed?: string;
   /** The literal part before the first parameter, e.g. `/task/` for `/task/:id/complete`. */
@@ -13,10 +12,7 @@ export interface EnginePathTemplate {
 }
 
 export function compileEngineTemplate(template: string): EnginePathTemplate {
-  const segments: Segment[] = template
-    .split('/')
-    .slice(1)
-    .map((part) => (part.startsWith(':') ? { param: part.slice(1) } : { literal: part }));
+  const segments = pathTemplateSegments(template);
   const firstParam = template.indexOf('/:');
   return { segments, prefix: firstParam === -1 ? template : template.slice(0, firstParam + 1), ...(firstParam === -1 && { fixed: template }) };
 }

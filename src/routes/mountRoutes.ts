@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import type { UserDirectory } from '../auth/userDirectory.js';
 import { isAllowed } from '../authz/allow.js';
 import { createEngineQueries } from '../authz/engineQueries.js';
-import { policies, type PolicyName } from '../authz/policies/index.js';
+import { policies } from '../authz/policies/index.js';
 import type { PolicyContext, PolicySettings } from '../authz/policy.js';
 import type { EngineConnection } from '../camunda/engineConnection.js';
 import { forbidden, ProxyError } from '../http/errors.js';
@@ -16,7 +16,7 @@ import type { CompiledRoute } from './compile.js';
 import { enginePathFor, engineQueryFor } from './enginePath.js';
 import { clientPathsFor } from './clientPaths.js';
 import { assertClientQuery } from './pagingQuery.js';
-import { bodyKindOf, checkedBody, readWholeBody } from './requestBody.js';
+import { checkedBody, readWholeBody } from './requestBody.js';
 
 export interface RouteDeps {
   connection: EngineConnection;
@@ -45,7 +45,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
   for (const route of routes) {
     const intercept = route.intercept ? intercepts[route.intercept] : undefined;
     const answer = route.answer ? answers[route.answer] : undefined;
-    const policy = route.policy ? policies[route.policy as PolicyName] : undefined;
+    const policy = route.policy ? policies[route.policy] : undefined;
     const decidedByPolicy = route.policy ?? (route.allow ? 'allow' : 'signed-in');
     const decided = (principal: Principal, outcome: 'allow' | 'deny', reason?: string) => {
       if (log.level === 'debug') log.debug('authorization', { userId: principal.id, route: route.id, policy: decidedByPolicy, outcome, reason });
@@ -65,7 +65,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
       const principal = res.locals.principal as Principal;
       const rawQuery = rawQueryOf(req);
       assertClientQuery(rawQuery);
-      const body = checkedBody(req, bodyKind);
+      const body = checkedBody(req, route.bodyKind);
       const params = req.params as Record<string, string>;
       const facts: ActionFacts = {};
       let sent = route.engineBody;
@@ -137,7 +137,6 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
       next();
     };
 
-    const bodyKind = bodyKindOf(route.definition);
     const handlers = [checkAllow, readBody, planEngineCall, deps.engineProxy];
     router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](route.path, ...handlers);
   }

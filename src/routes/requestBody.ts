@@ -1,6 +1,6 @@
 import express, { type Request, type RequestHandler } from 'express';
-import { policies, type PolicyName } from '../authz/policies/index.js';
 import type { RouteDefinition } from '../config/routeMap.js';
+import { routeVocabulary } from './routeMap.js';
 import { badRequest, ProxyError } from '../http/errors.js';
 
 /**
@@ -24,7 +24,8 @@ export type BodyKind = 'none' | 'json' | 'raw';
  */
 export function bodyKindOf(route: RouteDefinition): BodyKind {
   if (route.body) return route.body;
-  if (route.intercept || (route.policy && policies[route.policy as PolicyName]?.readsBody)) return 'json';
+  const stages = [route.intercept && routeVocabulary.intercept[route.intercept], route.policy && routeVocabulary.policy[route.policy]];
+  if (stages.some((stage) => stage && stage.readsBody)) return 'json';
   return route.method === 'GET' || route.method === 'DELETE' ? 'none' : 'json';
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { parseRouteMap } from '../../src/config/routeMap.js';
+import { parseRouteMap } from '../../src/routes/routeMap.js';
 import { startProxyHarness, type ProxyHarness } from '../support/proxyHarness.js';
 import { launchChromium } from './support/chromium.js';
 import { listenRecording, type RecordingServer } from './support/recordingServer.js';

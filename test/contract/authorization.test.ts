@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/env.js';
-import { loadRouteMap } from '../../src/config/routeMap.js';
+import { loadRouteMap } from '../../src/routes/routeMap.js';
 import { createLogger } from '../../src/http/log.js';
 import { baseEnv, testSigningKey } from '../support/proxyHarness.js';
 import { mintSessionToken } from '../support/clerkTokens.js';

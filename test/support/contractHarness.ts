@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type { Response as TestResponse } from 'supertest';
 import { createApp, type ProxyApp } from '../../src/app.js';
 import { loadConfig, type ProxyConfig } from '../../src/config/env.js';
-import { loadRouteMap, type RouteDefinition, type RouteMap } from '../../src/config/routeMap.js';
+import { loadRouteMap, type RouteDefinition, type RouteMap } from '../../src/routes/routeMap.js';
 import { createLogger } from '../../src/http/log.js';
 import { mintSessionToken, testUsers, type SessionTokenOptions, type SessionUser } from './clerkTokens.js';
 import { baseEnv, testSigningKey } from './proxyHarness.js';

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import { createApp, type AppDeps, type ProxyApp } from '../../src/app.js';
 import { loadConfig, type ProxyConfig } from '../../src/config/env.js';
-import { loadRouteMap, type RouteMap } from '../../src/config/routeMap.js';
+import { loadRouteMap, type RouteMap } from '../../src/routes/routeMap.js';
 import { createSigningKey, mintSessionToken, TEST_PUBLISHABLE_KEY, testUsers, type SessionTokenOptions, type SessionUser, type SigningKey } from './clerkTokens.js';
 import { startEngineStandIn, type EngineStandIn } from './engineStandIn.js';
 

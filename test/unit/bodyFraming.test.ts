@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { loadRouteMap, parseRouteMap, type RouteMap } from '../../src/config/routeMap.js';
+import { loadRouteMap, parseRouteMap, type RouteMap } from '../../src/routes/routeMap.js';
 import { mintMachineToken, testUsers } from '../support/clerkTokens.js';
 import { startProxyHarness, type ProxyHarness } from '../support/proxyHarness.js';
 import { startWireEngine, type WireEngine, type WireRequest } from '../support/wireEngine.js';

@@ -14,7 +14,7 @@ import {
   type CamundaClient,
   type ClientRoute,
 } from '@clerk-camunda-proxy/client';
-import { loadRouteMap, parseRouteMap, type RouteMap } from '../../src/config/routeMap.js';
+import { loadRouteMap, parseRouteMap, type RouteMap } from '../../src/routes/routeMap.js';
 import { errorStatuses } from '../../src/http/errors.js';
 import { openApiDocument } from '../../src/openapi/index.js';
 import { testUsers } from '../support/clerkTokens.js';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { loadRouteMap } from '../../src/config/routeMap.js';
+import { loadRouteMap } from '../../src/routes/routeMap.js';
 import { testUsers } from '../support/clerkTokens.js';
 import type { RecordedRequest } from '../support/engineStandIn.js';
 import { startProxyHarness, type ProxyHarness } from '../support/proxyHarness.js';

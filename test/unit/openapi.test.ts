@@ -2,7 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import request from 'supertest';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { loadRouteMap, parseRouteMap, type RouteMap } from '../../src/config/routeMap.js';
+import { loadRouteMap, parseRouteMap, type RouteMap } from '../../src/routes/routeMap.js';
 import { errorStatuses } from '../../src/http/errors.js';
 import { completeTaskBodySchema, startProcessBodySchema } from '../../src/intercepts/variableBody.js';
 import { openApiDocument, type OpenApiDocument } from '../../src/openapi/index.js';

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { parseRouteMap } from '../../src/config/routeMap.js';
+import { parseRouteMap } from '../../src/routes/routeMap.js';
 import { testUsers } from '../support/clerkTokens.js';
 import { startProxyHarness, type ProxyHarness } from '../support/proxyHarness.js';
 

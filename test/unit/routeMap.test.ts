@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../src/config/env.js';
-import { loadRouteMap, parseRouteMap, type RouteDefinition } from '../../src/config/routeMap.js';
+import { routesSchemaFile, routesSchemaText } from '../../scripts/routesSchema.js';
+import { policies } from '../../src/authz/policies/index.js';
+import { checkedRouteMap, routeMapSchemaFor, type RouteVocabulary } from '../../src/config/routeMap.js';
+import { loadRouteMap, parseRouteMap, routeVocabulary, type RouteDefinition } from '../../src/routes/routeMap.js';
 
 const shippedPath = fileURLToPath(new URL('../../routes.config.json', import.meta.url));
 
@@ -235,5 +238,37 @@ describe('loadRouteMap', () => {
     const error = configErrorOf(() => loadRouteMap(path));
     expect(error.message).toContain(path);
     expect(error.message).toMatch(/method/);
+  });
+});
+
+describe('the route map knows the policies, intercepts and answers from their registries', () => {
+  const schemaFile = JSON.parse(readFileSync(fileURLToPath(new URL('../../src/config/routes.schema.json', import.meta.url)), 'utf8')) as {
+    $defs: { route: { properties: Record<'policy' | 'intercept' | 'answer', { enum: string[] }> } };
+  };
+
+  it.each(['policy', 'intercept', 'answer'] as const)("routes.schema.json, the editors' $schema, lists exactly the registered names for %s", (field) => {
+    expect([...schemaFile.$defs.route.properties[field].enum].sort()).toEqual(Object.keys(routeVocabulary[field]).sort());
+  });
+
+  it('routes.schema.json is what `npx tsx scripts/routesSchema.ts` writes', () => {
+    expect(readFileSync(routesSchemaFile, 'utf8')).toBe(routesSchemaText());
+  });
+
+  it('validates with the enums taken from the registries', () => {
+    expect(routeMapSchemaFor(routeVocabulary).$defs.route.properties.policy.enum).toEqual(Object.keys(policies));
+  });
+
+  // A stand-in registry with one more policy: what the route map accepts follows from what it says of itself.
+  const withAudit: RouteVocabulary = { ...routeVocabulary, policy: { ...routeVocabulary.policy, auditTrail: { param: 'key', readsBody: true } } as RouteVocabulary['policy'] };
+  const audited = { method: 'POST', path: '/api/audits/:key', engine: '/audit/:key', policy: 'auditTrail' };
+
+  it('accepts a newly registered policy by its name', () => {
+    expect(checkedRouteMap({ routes: [audited] }, withAudit).routes[0]!.policy).toBe('auditTrail');
+    expect(configErrorOf(() => parseRouteMap({ routes: [audited] })).message).toMatch(/policy/);
+  });
+
+  it("refuses a route without the path parameter a policy says it reads, or with body 'none' when it reads the body", () => {
+    expect(configErrorOf(() => checkedRouteMap({ routes: [{ ...audited, path: '/api/audits/:id', engine: '/audit/:id' }] }, withAudit)).message).toMatch(/policy 'auditTrail' needs a :key parameter/);
+    expect(configErrorOf(() => checkedRouteMap({ routes: [{ ...audited, body: 'none' }] }, withAudit)).message).toMatch(/policy 'auditTrail' reads a body, so body cannot be 'none'/);
   });
 });

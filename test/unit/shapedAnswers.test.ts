@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { parseRouteMap } from '../../src/config/routeMap.js';
+import { parseRouteMap } from '../../src/routes/routeMap.js';
 import { testOrgs, testUsers } from '../support/clerkTokens.js';
 import { startProxyHarness, type ProxyHarness } from '../support/proxyHarness.js';
 

@@ -1,6 +1,6 @@
 import { principalFrom, type AccessRules, type Principal } from '../../src/auth/principal.js';
 import { definitionQuery, instanceVisibility, taskVisibility } from '../../src/authz/boundary.js';
-import { parseRouteMap } from '../../src/config/routeMap.js';
+import { parseRouteMap } from '../../src/routes/routeMap.js';
 import { compilePassthrough, mayUse } from '../../src/passthrough/passthroughRules.js';
 import { pinnedFetchAndLock } from '../../src/passthrough/tenantPin.js';
 

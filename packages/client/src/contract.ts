@@ -42,3 +42,34 @@ export const engineVariableTypes = [
   'String', 'Boolean', 'Integer', 'Short', 'Long', 'Double', 'Date', 'Null', 'Json', 'Xml', 'Object', 'Bytes', 'File',
 ] as const;
 export type EngineVariableType = (typeof engineVariableTypes)[number];
+
+/**
+ * A route's path is a template: literal segments and `:name` parameters, each parameter standing
+ * for exactly one segment (`/api/tasks/:id`, engine-rest `/task/:id/complete`). The route map,
+ * the proxy's routing and passthrough matching, its OpenAPI document and this client all read
+ * templates with these functions.
+ */
+export type PathTemplateSegment = { readonly literal: string } | { readonly param: string };
+
+/** `/api/tasks/:id` is the literals `api`, `tasks` and the parameter `id`. */
+export function pathTemplateSegments(template: string): PathTemplateSegment[] {
+  return template
+    .split('/')
+    .slice(1)
+    .map((part) => (part.startsWith(':') ? { param: part.slice(1) } : { literal: part }));
+}
+
+/** The parameter names of a template, in order. */
+export function pathTemplateParams(template: string): string[] {
+  return pathTemplateSegments(template).flatMap((segment) => ('param' in segment ? [segment.param] : []));
+}
+
+/** The template with each parameter replaced by `valueOf(name)`; literals are kept as they are. */
+export function fillPathTemplate(template: string, valueOf: (name: string) => string): string {
+  return pathTemplateSegments(template)
+    .map((segment) => `/${'literal' in segment ? segment.literal : valueOf(segment.param)}`)
+    .join('');
+}
+
+/** Parameter names left out: `/task/:id` and `/task/:taskId` have the same shape, `/task/:`. */
+export const pathTemplateShape = (template: string): string => fillPathTemplate(template, () => ':');

@@ -1,4 +1,5 @@
 import { CamundaProxyError, isErrorEnvelope } from './camundaProxyError.js';
+import { fillPathTemplate } from './contract.js';
 import type { ClientRoute } from './camundaRoutes.js';
 import type { ListQuery } from './types.js';
 
@@ -29,7 +30,7 @@ function segment(name: string, value: string | undefined): string {
 }
 
 function urlOf(baseUrl: string, route: ClientRoute, call: RouteCall): string {
-  const path = route.path.replace(/:([A-Za-z][A-Za-z0-9_]*)/g, (_match, name: string) => segment(name, call.params?.[name]));
+  const path = fillPathTemplate(route.path, (name) => segment(name, call.params?.[name]));
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(call.query ?? {})) {
     if (value !== undefined) query.append(name, String(value));

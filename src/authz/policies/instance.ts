@@ -15,7 +15,8 @@ import { readsResource, readThroughQuery } from './resourceRead.js';
  * caller's organisation).
  */
 export const instance: Policy = {
-  name: 'instance',
+  param: 'id',
+  note: 'the initiator, anyone holding or eligible for one of its tasks, or an administrator; anyone else gets 404',
   async apply(context) {
     const { engine, principal, params } = context;
     if (seesEverything(principal)) return;

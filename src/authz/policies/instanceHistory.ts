@@ -9,7 +9,7 @@ import { instanceAccessFor } from './instanceAccess.js';
  * encoded `processInstanceId` cannot widen it; every other client filter only narrows.
  */
 export const instanceHistory: Policy = {
-  name: 'instanceHistory',
+  note: '`processInstanceId` is required, once; whoever may see that instance (its initiator also after it ended); anyone else gets 404',
   async apply(context) {
     const { engine, principal } = context;
     const at = context.call.path.indexOf('?');

@@ -10,7 +10,9 @@ import { involvedIn } from './instanceAccess.js';
  * may see the instance but did not start it gets 403; anyone else the 404 an unknown instance gets.
  */
 export const instanceInitiator: Policy = {
-  name: 'instanceInitiator',
+  param: 'id',
+  note: 'the initiator or an administrator; someone who may see the instance but did not start it gets 403, anyone else 404',
+  forbids: true,
   async apply({ engine, principal, params }) {
     const id = params.id!;
     const found = await engine.countInstances({ ...instanceVisibility(principal), processInstanceIds: [id] });

@@ -8,7 +8,7 @@ import { narrowList } from './narrowedList.js';
  * on every `_` of a Clerk id.
  */
 export const instanceList: Policy = {
-  name: 'instanceList',
+  note: 'non-administrators see the instances they started',
   async apply(context) {
     narrowList(context, '/process-instance', instanceVisibility(context.principal));
   },

@@ -3,7 +3,7 @@ import type { Policy } from '../policy.js';
 
 /** The definitions of the caller's organisation and the shared ones; never another organisation's. */
 export const processList: Policy = {
-  name: 'processList',
+  note: "the caller's organisation's own definitions and the shared ones (deployed without a tenant); never another organisation's",
   async apply(context) {
     if (context.principal.boundary.kind === 'all') return;
     const { path } = context.call;

@@ -8,7 +8,9 @@ import { useOwnDefinition } from './tenantDefinition.js';
  * organisation it starts the organisation's own definition of the key when there is one.
  */
 export const processStart: Policy = {
-  name: 'processStart',
+  param: 'key',
+  note: "open, unless the route map's `processes` section limits the key; starts the organisation's own definition of the key when it has one, else the shared one",
+  forbids: true,
   async apply(context, settings) {
     const { principal, params } = context;
     const rule = settings.processes[params.key!]?.start;

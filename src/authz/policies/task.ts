@@ -9,7 +9,8 @@ import { taskAccessFor } from './taskAccess.js';
  * that check, then the read.
  */
 export const task: Policy = {
-  name: 'task',
+  param: 'id',
+  note: 'the assignee, a candidate of an unassigned task, or an administrator; anyone else gets 404, as for a task that does not exist',
   async apply(context) {
     const { engine, principal, params } = context;
     if (seesEverything(principal)) return;

@@ -5,8 +5,11 @@ import { taskAccessFor } from './taskAccess.js';
 
 /** Claim is for yourself only, and only a task you could work on. */
 export const taskClaim: Policy = {
-  name: 'taskClaim',
+  param: 'id',
+  note: 'for yourself only (another `userId` is 403), and only a task you could work on',
+  forbids: true,
   readsBody: true,
+  requestBody: { required: false, schema: { $ref: '#/components/schemas/ClaimBody' } },
   async apply(context) {
     const { engine, principal, params, body } = context;
     const requested = claimedFor(body);

@@ -7,7 +7,8 @@ import { taskAccessFor } from './taskAccess.js';
  * call reaches it as the service user.)
  */
 export const taskComplete: Policy = {
-  name: 'taskComplete',
+  param: 'id',
+  note: 'as `task`; a candidate completing an unassigned task claims it first, so the history records who held it',
   async apply({ engine, principal, params, facts }) {
     const { task } = await taskAccessFor(engine, principal, params.id!);
     facts.processInstanceId = task.processInstanceId;

@@ -8,7 +8,7 @@ import { narrowList } from './narrowedList.js';
  * filters, so `?assignee=someone-else` finds nothing instead of someone else's tasks.
  */
 export const taskList: Policy = {
-  name: 'taskList',
+  note: 'non-administrators see tasks assigned to them or unassigned tasks they are a candidate for, ANDed with their filters; `processVariables`/`taskVariables` filters are refused (400)',
   async apply(context) {
     narrowList(context, '/task', taskVisibility(context.principal));
   },

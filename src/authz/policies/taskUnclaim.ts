@@ -5,7 +5,9 @@ import { taskAccessFor } from './taskAccess.js';
 
 /** Unclaim only a task that is yours (administrators: any). */
 export const taskUnclaim: Policy = {
-  name: 'taskUnclaim',
+  param: 'id',
+  note: 'only the assignee or an administrator; anyone else gets 403',
+  forbids: true,
   async apply({ engine, principal, params }) {
     if (seesEverything(principal)) return;
     const { mine } = await taskAccessFor(engine, principal, params.id!);
