@@ -76,6 +76,32 @@ describe('raw bodies', () => {
     expect(h.engine.requests).toHaveLength(0);
   });
 
+  it("a client's Expect: 100-continue is answered here and never crosses to the engine", async () => {
+    h.engine.answer('POST', '/engine-rest/process-definition/key/order/start', { status: 200, body: { id: 'p-1', links: [] } });
+    const body = JSON.stringify({ variables: { note: 'x'.repeat(200) } });
+    const { port } = server.address() as AddressInfo;
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      let sentBody = false;
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('100 Continue') && !sentBody) {
+          sentBody = true;
+          socket.write(body);
+        }
+        if (/HTTP\/1\.1 201[\s\S]*\r\n\r\n\{/.test(text)) setTimeout(() => socket.destroy(), 50);
+      });
+      socket.on('close', () => resolve(text));
+      socket.write(`${head(Buffer.byteLength(body)).slice(0, -2)}Expect: 100-continue\r\n\r\n`);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 100 Continue/);
+    expect(answer).toMatch(/HTTP\/1\.1 201 /);
+    const sent = h.engine.lastRequest()!;
+    expect(sent.headers.expect).toBeUndefined();
+    expect(JSON.parse(sent.body).variables.note.value).toBe('x'.repeat(200));
+  });
+
   it('and invalid UTF-8 inside a JSON string is refused instead of stored as replacement characters', async () => {
     const body = Buffer.concat([Buffer.from('{"variables":{"note":"a'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
     const answer = await exchange(Buffer.concat([Buffer.from(head(body.length)), body]));
