@@ -248,7 +248,12 @@ describe('production topology: 2 proxies behind nginx, 2 engine nodes on one Pos
       [[instanceId, 'COMPLETED']],
     );
 
-    const front = nginx.accessLog('proxies');
+    // nginx writes its access-log line after the answer has left: wait until every step has one.
+    let front = nginx.accessLog('proxies');
+    for (let waited = 0; waited < 3_000 && !steps.every(({ requestId }) => front.some((l) => l.requestId === requestId)); waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      front = nginx.accessLog('proxies');
+    }
     const back = nginx.accessLog('engines');
     const rows = steps.map(({ name, requestId }) => {
       const proxy = front.find((l) => l.requestId === requestId);
