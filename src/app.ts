@@ -4,7 +4,6 @@ import helmet from 'helmet';
 import { createClerkAuthenticator, requireSession, type Authenticator, type MachineAuthenticator } from './auth/clerkSession.js';
 import { createJwksKeyring } from './auth/jwksKeyring.js';
 import { withVerifiedTokenCache } from './auth/verifiedTokenCache.js';
-import type { Principal } from './auth/principal.js';
 import { claimsOnlyDirectory, createClerkUserDirectory, type UserDirectory } from './auth/userDirectory.js';
 import { organisationRequired } from './authz/organisationRequired.js';
 import { createEngineConnection } from './camunda/engineConnection.js';
@@ -27,6 +26,7 @@ import { compileRoutes } from './routes/compile.js';
 import { refusePathParameters } from './routes/enginePath.js';
 import { methodNotAllowed } from './routes/methodNotAllowed.js';
 import { mountRoutes } from './routes/mountRoutes.js';
+import { contextOf, signedInUser } from './http/requestContext.js';
 
 export interface AppDeps {
   authenticator?: Authenticator;
@@ -115,8 +115,8 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.use(requireSession(authenticator, countAuthFailure));
   app.use(rateLimitApiCalls(config.rateLimits));
   app.get('/api/user', async (_req, res) => {
-    const principal = await directory.complete(res.locals.principal as Principal);
-    res.locals.routeId = 'user.get';
+    const principal = await directory.complete(signedInUser(res));
+    contextOf(res).routeId = 'user.get';
     const { id, email, name, orgId, orgRole, orgPermissions } = principal;
     res.json({ id, email, name, orgId: orgId ?? null, orgRole: orgRole ?? null, orgPermissions });
   });

@@ -5,6 +5,7 @@ import { ProxyError } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
 import type { SigningKeyResolver } from './jwksKeyring.js';
 import { principalFrom, type Principal, type SessionAuth } from './principal.js';
+import { contextOf } from '../http/requestContext.js';
 
 /** Turns an `Authorization` header into a Principal, or throws a 401 ProxyError. */
 export interface Authenticator {
@@ -183,7 +184,7 @@ function machineDetail(message: string | null | undefined): string {
 export function requireSession(authenticator: Authenticator, onFailure?: (reason: string) => void): RequestHandler {
   return async (req, res, next) => {
     try {
-      res.locals.principal = await authenticator.authenticate(req.headers.authorization);
+      contextOf(res).principal = await authenticator.authenticate(req.headers.authorization);
     } catch (error) {
       if (error instanceof AuthenticationFailed) onFailure?.(error.reason);
       throw error;

@@ -5,6 +5,7 @@ import { engineFailure, normaliseEngineError, parseEngineError } from '../camund
 import { badRequest, forbidden } from '../http/errors.js';
 import { readWholeBody } from '../routes/requestBody.js';
 import { engineDeploymentForm } from './deploymentForm.js';
+import { contextOf, signedInUser } from '../http/requestContext.js';
 
 export interface DeploymentsDeps {
   connection: EngineConnection;
@@ -31,8 +32,8 @@ export function deploymentsRouter(deps: DeploymentsDeps): Router {
   const readUpload = readWholeBody(deps.limit);
 
   const authorise: RequestHandler = (req, res, next) => {
-    res.locals.routeId = 'deployments.create';
-    res.locals.deploymentTenant = tenantFor(res.locals.principal as Principal);
+    contextOf(res).routeId = 'deployments.create';
+    tenantFor(signedInUser(res));
     if (!/^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '')) {
       throw badRequest('send the files as multipart/form-data (Content-Type: multipart/form-data; boundary=…)');
     }
@@ -42,15 +43,15 @@ export function deploymentsRouter(deps: DeploymentsDeps): Router {
   const deploy: RequestHandler = async (req, res) => {
     const upload = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (upload.length === 0) throw badRequest('the upload is empty: send BPMN, DMN or form files as multipart/form-data');
-    const { tenantId } = res.locals.deploymentTenant as { tenantId: string | undefined };
+    const { tenantId } = tenantFor(signedInUser(res));
     const framed = await engineDeploymentForm(req.headers['content-type']!, upload, { tenantId, source: 'clerk-camunda-proxy' });
     let answer;
     try {
-      answer = await callEngine(deps.connection, 'POST', '/deployment/create', { framed, requestId: String(res.locals.requestId) });
+      answer = await callEngine(deps.connection, 'POST', '/deployment/create', { framed, requestId: contextOf(res).requestId });
     } catch (error) {
       throw engineFailure(error);
     }
-    res.locals.engineStatus = answer.status;
+    contextOf(res).engineStatus = answer.status;
     if (answer.status >= 300) throw normaliseEngineError(answer.status, parseEngineError(answer.body));
     // `links` carry the engine's own base URL, which must never reach a browser.
     const { links: _links, ...deployment } = JSON.parse(answer.body) as Record<string, unknown>;

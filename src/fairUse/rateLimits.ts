@@ -3,6 +3,7 @@ import { TokenBucket } from 'limiter';
 import { LRUCache } from 'lru-cache';
 import type { RateLimit, RouteClass } from '../config/env.js';
 import { ProxyError } from '../http/errors.js';
+import { contextOf } from '../http/requestContext.js';
 
 /** Callers remembered per route class at most; the least recently seen one's bucket goes first. */
 export const MAX_TRACKED_CALLERS = 100_000;
@@ -44,7 +45,7 @@ export function rateLimitCallers(limits: Readonly<Partial<Record<RouteClass, Rat
   ) as Partial<Record<RouteClass, CallerBuckets>>;
   return (req, res, next) => {
     const routeClass = classOf(req.method);
-    const callerId = (res.locals.principal as { id: string } | undefined)?.id;
+    const callerId = (contextOf(res).principal as { id: string } | undefined)?.id;
     const waitMs = callerId === undefined ? 0 : (buckets[routeClass]?.take(callerId) ?? 0);
     if (waitMs === 0) return next();
     res.setHeader('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));

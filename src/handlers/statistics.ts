@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
-import type { Principal } from '../auth/principal.js';
 import { createEngineQueries } from '../authz/engineQueries.js';
 import { definitionQuery, instanceVisibility, taskVisibility } from '../authz/boundary.js';
 import type { EngineConnection } from '../camunda/engineConnection.js';
+import { contextOf, signedInUser } from '../http/requestContext.js';
 
 export interface Statistics {
   totalProcesses: number;
@@ -18,9 +18,9 @@ export interface Statistics {
  */
 export function statistics(connection: EngineConnection): RequestHandler {
   return async (_req, res) => {
-    res.locals.routeId = 'statistics.get';
-    const principal = res.locals.principal as Principal;
-    const engine = createEngineQueries(connection, String(res.locals.requestId));
+    contextOf(res).routeId = 'statistics.get';
+    const principal = signedInUser(res);
+    const engine = createEngineQueries(connection, contextOf(res).requestId);
     const instances = instanceVisibility(principal);
     const [totalProcesses, activeInstances, completedInstances, activeTasks] = await Promise.all([
       engine.countDefinitions(definitionQuery(principal, new URLSearchParams({ latestVersion: 'true' })).toString()),

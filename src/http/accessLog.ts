@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import morgan from 'morgan';
-import type { Principal } from '../auth/principal.js';
 import type { LogSink } from './log.js';
+import { contextOf } from './requestContext.js';
 
 /**
  * One JSON line per request. Only the path is logged, never the query string or headers, so
@@ -10,22 +10,21 @@ import type { LogSink } from './log.js';
 export function accessLog(sink: LogSink): RequestHandler {
   return morgan(
     (tokens, req, res) => {
-      const locals = (res as unknown as { locals: Record<string, unknown> }).locals;
-      const principal = locals.principal as Principal | undefined;
+      const context = contextOf(res as unknown as { locals: object });
       return JSON.stringify({
         time: new Date().toISOString(),
         level: 'info',
         msg: 'request',
-        requestId: locals.requestId,
+        requestId: context.requestId,
         pid: process.pid,
         method: req.method,
         path: ((req as unknown as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0],
-        route: locals.routeId ?? null,
+        route: context.routeId ?? null,
         status: Number(tokens.status?.(req, res)) || null,
         durationMs: Number(tokens['response-time']?.(req, res)) || 0,
-        userId: principal?.id ?? null,
-        engineStatus: locals.engineStatus ?? null,
-        error: locals.errorCode ?? undefined,
+        userId: context.principal?.id ?? null,
+        engineStatus: context.engineStatus ?? null,
+        error: context.errorCode ?? undefined,
       });
     },
     { stream: { write: (line: string) => sink.write(line.endsWith('\n') ? line : `${line}\n`) } },

@@ -1,6 +1,7 @@
 import { errorStatuses, type ErrorEnvelope as ContractEnvelope, type ProxyErrorCode } from '@clerk-camunda-proxy/client/contract';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './log.js';
+import { contextOf } from './requestContext.js';
 
 /** The error codes a client can switch on, shared with the client package; `detail` is for humans. */
 export type ErrorCode = ProxyErrorCode;
@@ -57,10 +58,10 @@ export function sendError(res: Parameters<RequestHandler>[1], error: ProxyError)
     error: error.error,
     detail: error.detail,
     timestamp: new Date().toISOString(),
-    requestId: String(res.locals.requestId ?? ''),
-    ...(res.locals.camundaErrorFields === true && { type: camundaTypes[error.status] ?? 'RestException', message: error.detail }),
+    requestId: contextOf(res).requestId ?? '',
+    ...(contextOf(res).camundaErrorFields === true && { type: camundaTypes[error.status] ?? 'RestException', message: error.detail }),
   };
-  res.locals.errorCode = error.error;
+  contextOf(res).errorCode = error.error;
   res.status(error.status).type('application/json').send(JSON.stringify(body));
 }
 
@@ -72,13 +73,13 @@ export function renderErrors(log: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) {
       // Too late for an envelope: the engine's response was already streaming.
-      log.warn('response aborted after headers were sent', { requestId: res.locals.requestId, reason: String(err) });
+      log.warn('response aborted after headers were sent', { requestId: contextOf(res).requestId, reason: String(err) });
       res.destroy();
       return;
     }
     const known = fromFrameworkError(err);
     if (known) return sendError(res, known);
-    log.error('unexpected error', { requestId: res.locals.requestId, path: req.path, error: err instanceof Error ? err.stack : String(err) });
+    log.error('unexpected error', { requestId: contextOf(res).requestId, path: req.path, error: err instanceof Error ? err.stack : String(err) });
     sendError(res, new ProxyError(500, 'internal_error', 'unexpected error in the proxy'));
     void next;
   };

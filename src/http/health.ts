@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { callEngine, type EngineConnection } from '../camunda/engineConnection.js';
+import { contextOf } from './requestContext.js';
 
 export interface EngineStatus {
   reachable: boolean;
@@ -51,7 +52,7 @@ function engineProbe(
   answer: (engine: EngineStatus) => { status: number; state: string },
 ): RequestHandler {
   return async (_req, res) => {
-    res.locals.routeId = routeId;
+    contextOf(res).routeId = routeId;
     const engine = await probe();
     const { status, state } = answer(engine);
     res.setHeader('Cache-Control', 'no-store');

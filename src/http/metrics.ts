@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ProxyError, sendError } from './errors.js';
+import { contextOf } from './requestContext.js';
 
 /** The proxy's Prometheus metrics. Labels are route ids from the route map, never raw paths. */
 export interface ProxyMetrics {
@@ -43,7 +44,7 @@ export function measureRequests(metrics: ProxyMetrics): RequestHandler {
     metrics.inFlight.inc();
     res.once('close', () => {
       metrics.inFlight.dec();
-      stop({ route: String(res.locals.routeId ?? 'unmatched'), method: req.method, status: String(res.statusCode) });
+      stop({ route: contextOf(res).routeId ?? 'unmatched', method: req.method, status: String(res.statusCode) });
     });
     next();
   };
@@ -61,7 +62,7 @@ function sameSecret(offered: string, expected: string): boolean {
  */
 export function serveMetrics(metrics: ProxyMetrics, token: string | undefined, collect?: () => Promise<string>): RequestHandler {
   return async (req, res) => {
-    res.locals.routeId = 'metrics';
+    contextOf(res).routeId = 'metrics';
     if (token) {
       const offered = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
       if (!sameSecret(offered, token)) {

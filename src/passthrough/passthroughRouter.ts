@@ -7,6 +7,7 @@ import { checkedBody, readWholeBody } from '../routes/requestBody.js';
 import { enginePathOf, normalisedSegments } from './pathPattern.js';
 import { findRule, mayUse, type Caller, type PassthroughRule } from './passthroughRules.js';
 import { pinnedFetchAndLock } from './tenantPin.js';
+import { contextOf } from '../http/requestContext.js';
 
 export interface PassthroughDeps {
   rules: readonly PassthroughRule[];
@@ -43,13 +44,13 @@ export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
   const readBody = readWholeBody(deps.bodyLimit);
   return async (req, res, next) => {
     // Every refusal of the proxy's own on /engine-rest also carries Camunda's `type` and `message`.
-    res.locals.camundaErrorFields = true;
+    contextOf(res).camundaErrorFields = true;
     const url = req.originalUrl;
     const queryAt = url.indexOf('?');
     const rawPath = (queryAt === -1 ? url : url.slice(0, queryAt)).slice('/engine-rest'.length) || '/';
     const segments = normalisedSegments(rawPath);
     const rule = findRule(deps.rules, req.method, segments);
-    res.locals.routeId = rule?.id ?? 'passthrough';
+    contextOf(res).routeId = rule?.id ?? 'passthrough';
 
     let caller: Caller;
     try {
@@ -58,11 +59,12 @@ export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
       if (error instanceof AuthenticationFailed) deps.onAuthFailure?.(error.reason);
       throw error;
     }
-    res.locals.principal = caller.kind === 'user' ? caller.principal : caller.machine;
+    const context = contextOf(res);
+    context.principal = caller.kind === 'user' ? caller.principal : caller.machine;
     const allowed = rule !== undefined && mayUse(rule, caller);
     deps.log.debug('authorization', {
-      userId: res.locals.principal.id,
-      route: res.locals.routeId,
+      userId: context.principal.id,
+      route: context.routeId,
       policy: 'passthrough',
       outcome: allowed ? 'allow' : 'deny',
     });
@@ -85,7 +87,7 @@ export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
             ? { body: pinnedFetchAndLock(body.json, tenants) }
             : body.raw && { body: body.raw, contentType: body.contentType ?? 'application/octet-stream' }),
         };
-        res.locals.engineCall = call;
+        contextOf(res).engineCall = call;
         deps.engineProxy(req, res, next);
       } catch (failure) {
         next(failure);

@@ -9,9 +9,10 @@ import type { ProxyMetrics } from '../http/metrics.js';
 import { clientLinks, sendWithClientLinks } from './clientLinks.js';
 import { headersForClient, scrubRequestToEngine } from './headerHygiene.js';
 import { sendShapedAnswer, type AnswerShaper } from './shapedAnswer.js';
+import { contextOf } from '../http/requestContext.js';
 
 /**
- * What a route handler decides before handing the request to the proxy. Kept on res.locals so the
+ * What a route handler decides before handing the request to the proxy. Kept in the request context so the
  * single proxy instance can serve every route.
  */
 export interface EngineCall {
@@ -44,8 +45,9 @@ export interface EngineCall {
 
 const MAX_ERROR_BODY = 64 * 1024;
 
+/** The call the route stage planned; the proxy only ever runs after one was. */
 function engineCallOf(res: ServerResponse): EngineCall {
-  return (res as Response).locals.engineCall as EngineCall;
+  return contextOf(res as Response).engineCall!;
 }
 
 const bodilessMethods = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
@@ -80,13 +82,13 @@ function readBounded(stream: IncomingMessage, limit: number): Promise<string> {
 }
 
 /**
- * The one http-proxy-middleware instance of the app. It forwards to `res.locals.engineCall.path`
+ * The one http-proxy-middleware instance of the app. It forwards to `contextOf(res).engineCall.path`
  * on the shared keep-alive agent, swaps credentials, and turns engine errors into the envelope.
  * Successful answers stream through untouched.
  */
 export function createEngineProxy(connection: EngineConnection, log: Logger, metrics?: ProxyMetrics): RequestHandler {
   const engineTimer = (res: Response) => (status: string) =>
-    metrics?.engineDuration.observe({ route: String(res.locals.routeId ?? 'unmatched'), status }, (performance.now() - (res.locals.engineStartedAt as number)) / 1000);
+    metrics?.engineDuration.observe({ route: contextOf(res).routeId ?? 'unmatched', status }, (performance.now() - (contextOf(res).engineStartedAt ?? performance.now())) / 1000);
   const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
     target: connection.origin,
     agent: connection.agent,
@@ -102,20 +104,20 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
     on: {
       proxyReq(proxyReq, req, res) {
         const call = engineCallOf(res);
-        (res as Response).locals.engineStartedAt = performance.now();
+        const context = contextOf(res as Response);
+        context.engineStartedAt = performance.now();
         scrubRequestToEngine(proxyReq);
         proxyReq.setHeader('authorization', connection.authorization);
         proxyReq.setHeader('accept', call.passthrough ? (req.headers.accept ?? 'application/json') : 'application/json');
-        proxyReq.setHeader('x-request-id', String((res as Response).locals.requestId));
-        const locals = (res as Response).locals;
-        if (locals.engineDeadlinePassed) return void proxyReq.destroy(new EngineTimeout('engine timeout'));
-        locals.engineRequest = proxyReq;
+        proxyReq.setHeader('x-request-id', context.requestId);
+        if (context.engineDeadlinePassed) return void proxyReq.destroy(new EngineTimeout('engine timeout'));
+        context.engineRequest = proxyReq;
         frameEngineRequest(proxyReq, call);
       },
       async proxyRes(proxyRes, _req, res) {
         const response = res as Response;
         const status = proxyRes.statusCode ?? 502;
-        response.locals.engineStatus = status;
+        contextOf(response).engineStatus = status;
         engineTimer(response)(String(status));
         const call = engineCallOf(res);
         // The engine refusing our own credentials is a proxy failure, even on the passthrough.
@@ -151,9 +153,9 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
       error(error, _req, res) {
         // httpxy resolves instead of rejecting once an error listener exists, so the answer is given here.
         const response = res as Response;
-        log.debug('engine call failed', { requestId: response.locals?.requestId, reason: (error as Error).message });
+        log.debug('engine call failed', { requestId: contextOf(response).requestId, reason: (error as Error).message });
         if (typeof response.status !== 'function') return;
-        if (response.locals.engineStartedAt !== undefined) engineTimer(response)('error');
+        if (contextOf(response).engineStartedAt !== undefined) engineTimer(response)('error');
         if (response.headersSent) response.destroy();
         else sendError(response, engineFailure(error));
       },
@@ -167,15 +169,15 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
    */
   function startDeadline(res: Response, call: EngineCall): void {
     const deadline = setTimeout(() => {
-      const engineRequest = res.locals.engineRequest as ClientRequest | undefined;
-      res.locals.engineDeadlinePassed = true;
+      const engineRequest = contextOf(res).engineRequest;
+      contextOf(res).engineDeadlinePassed = true;
       engineRequest?.destroy(new EngineTimeout('engine timeout'));
     }, call.timeoutMs ?? connection.timeoutMs);
     res.once('close', () => clearTimeout(deadline));
   }
 
   return (req: Request, res: Response, next: NextFunction) => {
-    startDeadline(res, res.locals.engineCall as EngineCall);
+    startDeadline(res, contextOf(res).engineCall!);
     // http-proxy-middleware copies the client's headers into the engine request; an `Expect`
     // header would make Node send them at once, before the proxy could replace them.
     delete req.headers.expect;

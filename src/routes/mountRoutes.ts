@@ -17,6 +17,7 @@ import { enginePathFor, engineQueryFor } from './enginePath.js';
 import { clientPathsFor } from './clientPaths.js';
 import { assertClientQuery } from './pagingQuery.js';
 import { checkedBody, readWholeBody } from './requestBody.js';
+import { contextOf, signedInUser } from '../http/requestContext.js';
 
 export interface RouteDeps {
   connection: EngineConnection;
@@ -52,8 +53,8 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
     };
 
     const checkAllow: RequestHandler = (_req, res, next) => {
-      res.locals.routeId = route.id;
-      const principal = res.locals.principal as Principal;
+      contextOf(res).routeId = route.id;
+      const principal = signedInUser(res);
       if (!isAllowed(principal, route.allow)) {
         decided(principal, 'deny', 'allow rule');
         throw forbidden(`you may not call ${route.id}`);
@@ -62,7 +63,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
     };
 
     const planEngineCall: RequestHandler = async (req: Request, res: Response, next) => {
-      const principal = res.locals.principal as Principal;
+      const principal = signedInUser(res);
       const rawQuery = rawQueryOf(req);
       assertClientQuery(rawQuery);
       const body = checkedBody(req, route.bodyKind);
@@ -81,7 +82,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
       if (intercept) {
         const intercepted = await intercept.engineBody(body.json, () => deps.directory.complete(principal));
         if (intercepted.dropped?.length && log.level === 'debug') {
-          log.debug('proxy-owned variables left out', { requestId: res.locals.requestId, route: route.id, userId: principal.id, names: intercepted.dropped });
+          log.debug('proxy-owned variables left out', { requestId: contextOf(res).requestId, route: route.id, userId: principal.id, names: intercepted.dropped });
         }
         Object.assign(facts, intercepted.facts);
         sent = intercepted.engineBody;
@@ -94,7 +95,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
           params: req.params as Record<string, string>,
           rawQuery,
           body: body.json,
-          engine: createEngineQueries(deps.connection, String(res.locals.requestId)),
+          engine: createEngineQueries(deps.connection, contextOf(res).requestId),
           basePath: deps.connection.basePath,
           call,
           facts,
@@ -133,7 +134,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
       if (answer) {
         call = { ...call, answer: (engineStatus, engineAnswer) => answer.shape({ params, principal, facts, sent, engineStatus, engineAnswer }) };
       }
-      res.locals.engineCall = call;
+      contextOf(res).engineCall = call;
       next();
     };
 
