@@ -106,6 +106,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
       sessions: authenticator,
       machines: machineAuthenticator,
       engineProxy: rateLimitedEngineCalls(config.rateLimits.passthrough, engineProxy),
+      connection,
       bodyLimit: config.bodyLimit,
       log,
       onAuthFailure: countAuthFailure,

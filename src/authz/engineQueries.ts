@@ -10,6 +10,7 @@ export interface EngineQueries {
   findInstance(instanceId: string, criteria: Record<string, unknown>): Promise<Record<string, unknown> | undefined>;
   countTasks(filter: Record<string, unknown>): Promise<number>;
   countInstances(filter: Record<string, unknown>): Promise<number>;
+  countExternalTasks(filter: Record<string, unknown>): Promise<number>;
   /** Running and ended instances (the engine's history). */
   countHistoricInstances(filter: Record<string, unknown>): Promise<number>;
   claim(taskId: string, userId: string): Promise<void>;
@@ -63,6 +64,9 @@ export function createEngineQueries(connection: EngineConnection, requestId: str
     },
     async countTasks(filter) {
       return (await ask<{ count: number }>('POST', '/task/count', filter)).json?.count ?? 0;
+    },
+    async countExternalTasks(filter) {
+      return (await ask<{ count: number }>('POST', '/external-task/count', filter)).json?.count ?? 0;
     },
     async countInstances(filter) {
       return (await ask<{ count: number }>('POST', '/process-instance/count', filter)).json?.count ?? 0;

@@ -167,8 +167,8 @@ export function checkedRouteMap(document: unknown, vocabulary: RouteVocabulary, 
   const passthrough = (raw.passthrough ?? []).map((entry) => Object.freeze({ ...entry, id: entry.id ?? `passthrough ${entry.method} ${entry.path}` }));
   const passthroughIds = new Set<string>();
   for (const entry of passthrough) {
-    if (entry.tenants && !(entry.method === 'POST' && entry.path === '/external-task/fetchAndLock')) {
-      throw new ConfigError(`${where}: passthrough '${entry.id}' has tenants, which only POST /external-task/fetchAndLock can have`);
+    if (entry.tenants && !(entry.method === 'POST' && /^\/external-task\/(fetchAndLock|:id\/[A-Za-z]+)$/.test(entry.path))) {
+      throw new ConfigError(`${where}: passthrough '${entry.id}' has tenants, which only POST /external-task/fetchAndLock and POST /external-task/:id/… can have`);
     }
     if (ids(routes).has(entry.id) || passthroughIds.has(entry.id)) throw new ConfigError(`${where}: duplicate id '${entry.id}' in passthrough`);
     passthroughIds.add(entry.id);

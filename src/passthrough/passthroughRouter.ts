@@ -1,6 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import { AuthenticationFailed, tokenKind, type Authenticator, type MachineAuthenticator } from '../auth/clerkSession.js';
-import { forbidden } from '../http/errors.js';
+import { createEngineQueries } from '../authz/engineQueries.js';
+import type { EngineConnection } from '../camunda/engineConnection.js';
+import { forbidden, notFound } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
 import type { EngineCall } from '../proxy/engineProxy.js';
 import { checkedBody, readWholeBody } from '../routes/requestBody.js';
@@ -15,6 +17,8 @@ export interface PassthroughDeps {
   sessions: Authenticator;
   machines: MachineAuthenticator;
   engineProxy: RequestHandler;
+  /** For the proxy's own question about a pinned worker's external task. */
+  connection: EngineConnection;
   bodyLimit: string;
   log: Logger;
   onAuthFailure?: (reason: string) => void;
@@ -69,21 +73,28 @@ export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
       outcome: allowed ? 'allow' : 'deny',
     });
     if (!allowed) throw forbidden(rule ? `${caller.kind === 'machine' ? 'this machine' : 'you'} may not call ${rule.id}` : `${req.method} ${rawPath} is not open through the passthrough`);
+    const { tenants } = rule.definition;
+    const pinsFetch = tenants !== undefined && segments[1] === 'fetchAndLock';
+    // A worker pinned to tenants acts only on its tenants' external tasks: one engine question,
+    // and another tenant's task is as unknown as one that does not exist.
+    if (tenants && !pinsFetch) {
+      const engine = createEngineQueries(deps.connection, context.requestId);
+      if ((await engine.countExternalTasks({ externalTaskId: segments[1], tenantIdIn: [...tenants] })) === 0) throw notFound(`external task ${segments[1]} not found`);
+    }
 
     readBody(req, res, (error?: unknown) => {
       if (error) return next(error);
       try {
         // The client's body, whatever its media type, byte for byte, with the proxy's own framing.
         // A tenant-pinned fetchAndLock is the one passthrough body the proxy reads and rewrites.
-        const { tenants } = rule.definition;
-        const body = checkedBody(req, bodilessMethods.has(req.method) ? 'none' : tenants ? 'json' : 'raw');
+        const body = checkedBody(req, bodilessMethods.has(req.method) ? 'none' : pinsFetch ? 'json' : 'raw');
         const call: EngineCall = {
           path: `${deps.basePath}${enginePathOf(segments)}${queryAt === -1 ? '' : url.slice(queryAt)}`,
           timeoutMs: rule.timeoutMs,
           passthrough: true,
           // The passthrough mirrors engine-rest, so an engine link becomes the same path under /engine-rest.
           ...(req.method !== 'GET' && { clientPath: (enginePath: string) => `/engine-rest${enginePath}` }),
-          ...(tenants
+          ...(pinsFetch
             ? { body: pinnedFetchAndLock(body.json, tenants) }
             : body.raw && { body: body.raw, contentType: body.contentType ?? 'application/octet-stream' }),
         };

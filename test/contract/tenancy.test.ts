@@ -382,7 +382,7 @@ describe('a worker pinned to a tenant on /engine-rest', () => {
 
   beforeAll(async () => {
     const shipped = JSON.parse(readFileSync('routes.config.json', 'utf8')) as { passthrough: { id: string; tenants?: string[] }[] };
-    shipped.passthrough.find((rule) => rule.id === 'worker.fetchAndLock')!.tenants = [testOrgs.globex];
+    for (const rule of shipped.passthrough) if (rule.id.startsWith('worker.')) rule.tenants = [testOrgs.globex];
     writeFileSync(routesFile, JSON.stringify(shipped));
     pinned = startContractProxy({ ROUTES_CONFIG: routesFile });
     for (const [org, deployer, starter] of [['acme', admin, alice], ['globex', otherAdmin, otherMember]] as const) {
@@ -412,6 +412,29 @@ describe('a worker pinned to a tenant on /engine-rest', () => {
     const res = await fetchAndLock(proxy, { workerId: `${key}-free`, maxTasks: 10, topics: [{ topicName: topic, lockDuration: 60_000 }] });
     expect(res.status).toBe(200);
     expect(res.body.map((task: { processInstanceId: string }) => task.processInstanceId)).toEqual([instances.acme]);
+  });
+
+  const externalTaskOf = async (instanceId: string) =>
+    (await engineDirect<{ id: string; workerId: string | null; lockExpirationTime: string | null }[]>('GET', `/external-task?processInstanceId=${instanceId}`)).json[0]!;
+  const act = (on: ContractProxy, id: string, action: string, body: object) =>
+    request(on.app).post(`/engine-rest/external-task/${id}/${action}`).set('Authorization', `Bearer ${machine()}`).set('Content-Type', 'application/json').send(JSON.stringify(body));
+
+  it("cannot unlock, complete, fail or extend another tenant's external task: 404 as for an unknown id, and the lock stays", async () => {
+    const acmeTask = await externalTaskOf(instances.acme);
+    expect(acmeTask.workerId).toBe(`${key}-free`);
+    for (const [action, body] of [['unlock', {}], ['complete', { workerId: `${key}-free` }], ['failure', { workerId: `${key}-free`, errorMessage: 'x' }], ['extendLock', { workerId: `${key}-free`, newDuration: 1 }], ['bpmnError', { workerId: `${key}-free`, errorCode: 'x' }]] as const) {
+      const res = await act(pinned, acmeTask.id, action, body);
+      expect({ action, status: res.status, body: res.body }).toEqual({ action, status: 404, body: expect.objectContaining({ error: 'not_found', type: 'NotFoundException' }) });
+      expect((await pinned.servedBy(res)).engineStatus).toBeNull();
+    }
+    expect(await externalTaskOf(instances.acme)).toEqual(acmeTask);
+  });
+
+  it("still acts on its own tenant's external tasks", async () => {
+    const globexTask = await externalTaskOf(instances.globex);
+    expect(globexTask.workerId).toBe(`${key}-worker`);
+    expect((await act(pinned, globexTask.id, 'unlock', {})).status).toBe(204);
+    expect((await externalTaskOf(instances.globex)).lockExpirationTime).toBeNull();
   });
 });
 

@@ -72,9 +72,11 @@ describe('a fetchAndLock pinned to tenants', () => {
     expect(() => pinnedFetchAndLock(body, ['org_1'])).toThrow(expect.objectContaining({ status: 400 }));
   });
 
-  it('is only allowed on POST /external-task/fetchAndLock in the route map', () => {
-    expect(() => parseRouteMap({ routes: [], passthrough: [{ method: 'POST', path: '/external-task/:id/complete', tenants: ['org_1'] }] })).toThrow(/only POST \/external-task\/fetchAndLock/);
+  it('is only allowed on the external-task worker calls in the route map', () => {
+    expect(() => parseRouteMap({ routes: [], passthrough: [{ method: 'GET', path: '/external-task', tenants: ['org_1'] }] })).toThrow(/only POST \/external-task\/fetchAndLock and POST \/external-task\/:id\//);
+    expect(() => parseRouteMap({ routes: [], passthrough: [{ method: 'POST', path: '/process-instance/:id/variables', tenants: ['org_1'] }] })).toThrow(/has tenants/);
     expect(parseRouteMap({ routes: [], passthrough: [{ method: 'POST', path: '/external-task/fetchAndLock', tenants: ['org_1'] }] }).passthrough[0]!.tenants).toEqual(['org_1']);
+    expect(parseRouteMap({ routes: [], passthrough: [{ method: 'POST', path: '/external-task/:id/unlock', tenants: ['org_1'] }] }).passthrough[0]!.tenants).toEqual(['org_1']);
   });
 });
 
