@@ -5,7 +5,7 @@ import type { EngineConnection } from '../camunda/engineConnection.js';
 import { forbidden, notFound } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
 import type { EngineCall } from '../proxy/engineProxy.js';
-import { checkedBody, readWholeBody } from '../routes/requestBody.js';
+import { bodilessMethods, checkedBody, readWholeBody } from '../routes/requestBody.js';
 import { enginePathOf, normalisedSegments } from './pathPattern.js';
 import { findRule, mayUse, type Caller, type PassthroughRule } from './passthroughRules.js';
 import { pinnedFetchAndLock } from './tenantPin.js';
@@ -23,8 +23,6 @@ export interface PassthroughDeps {
   log: Logger;
   onAuthFailure?: (reason: string) => void;
 }
-
-const bodilessMethods = new Set(['GET', 'HEAD', 'DELETE']);
 
 async function callerOf(req: Request, deps: PassthroughDeps): Promise<Caller> {
   const authorization = req.headers.authorization;

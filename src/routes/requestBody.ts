@@ -36,7 +36,8 @@ export interface RequestBody {
   readonly json?: unknown;
 }
 
-const bodilessMethods = new Set(['GET', 'HEAD', 'DELETE']);
+/** Methods whose requests never carry a body: one on them is refused, never read as data. */
+export const bodilessMethods: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE']);
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const jsonTypes = ['application/json', 'application/*+json'];
 
