@@ -1,12 +1,12 @@
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { createClerkAuthenticator, requireSession, type Authenticator, type MachineAuthenticator } from './auth/clerkSession.js';
+import { createClerkAuthenticator, requireSession, signedInUser, type Authenticator, type MachineAuthenticator } from './auth/clerkSession.js';
 import { createJwksKeyring } from './auth/jwksKeyring.js';
 import { withVerifiedTokenCache } from './auth/verifiedTokenCache.js';
 import { claimsOnlyDirectory, createClerkUserDirectory, type UserDirectory } from './auth/userDirectory.js';
 import { organisationRequired } from './authz/organisationRequired.js';
-import { createEngineConnection } from './camunda/engineConnection.js';
+import { createEngineConnection } from './engine/engineConnection.js';
 import type { ProxyConfig } from './config/env.js';
 import type { RouteMap } from './config/routeMap.js';
 import { deploymentsRouter } from './deployments/deploymentsRoute.js';
@@ -26,7 +26,7 @@ import { compileRoutes } from './routes/compile.js';
 import { refusePathParameters } from './routes/enginePath.js';
 import { methodNotAllowed } from './routes/methodNotAllowed.js';
 import { mountRoutes } from './routes/mountRoutes.js';
-import { contextOf, signedInUser } from './http/requestContext.js';
+import { contextOf } from './http/requestContext.js';
 
 export interface AppDeps {
   authenticator?: Authenticator;

@@ -1,11 +1,8 @@
 import type { Principal } from '../auth/principal.js';
 import type { RouteStage } from '../config/routeMap.js';
+import type { ActionFacts, ClientAnswer } from '../proxy/engineCall.js';
 
-/** What planning a call learned that the client's answer may report (e.g. the task's instance). */
-export interface ActionFacts {
-  processInstanceId?: string | null;
-  reason?: string;
-}
+export type { ActionFacts, ClientAnswer } from '../proxy/engineCall.js';
 
 export interface AnswerContext {
   readonly params: Readonly<Record<string, string>>;
@@ -18,10 +15,6 @@ export interface AnswerContext {
   readonly engineAnswer: unknown;
 }
 
-export interface ClientAnswer {
-  status: number;
-  body: unknown;
-}
 
 /**
  * A named shape for a successful engine answer, referred to by `answer` in routes.config.json

@@ -5,13 +5,6 @@ import { taskClaimed, taskUnclaimed } from './taskAssignment.js';
 import { taskCompleted } from './taskCompleted.js';
 
 /** The names routes.config.json may use in `answer`; a route without one passes the engine's answer through. */
-export const answers = Object.freeze({
-  formVariables,
-  taskCompleted,
-  taskClaimed,
-  taskUnclaimed,
-  instanceSuspension,
-  instanceDeleted,
-} satisfies Record<string, Answer>);
-
-export type AnswerName = keyof typeof answers;
+export const answers: Readonly<Record<string, Answer>> = Object.freeze({
+  formVariables, taskCompleted, taskClaimed, taskUnclaimed, instanceSuspension, instanceDeleted,
+});

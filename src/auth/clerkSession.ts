@@ -20,6 +20,22 @@ export interface MachinePrincipal {
   readonly scopes: readonly string[];
 }
 
+declare module '../http/requestContext.js' {
+  interface RequestContext {
+    /** Who is calling: a signed-in user, or (on /engine-rest only) a Clerk machine. Set by requireSession or the passthrough. */
+    principal?: Principal | MachinePrincipal;
+  }
+}
+
+const isMachine = (principal: Principal | MachinePrincipal): principal is MachinePrincipal => 'kind' in principal && principal.kind === 'machine';
+
+/** The signed-in user of an /api request (requireSession ran before every /api stage). */
+export function signedInUser(res: { locals: object }): Principal {
+  const { principal } = contextOf(res);
+  if (!principal || isMachine(principal)) throw new Error('no signed-in user on this request: requireSession must run first');
+  return principal;
+}
+
 export interface MachineAuthenticator {
   authenticateMachine(authorization: string | undefined): Promise<MachinePrincipal>;
 }
@@ -33,10 +49,10 @@ export type TokenKind = 'missing' | 'malformed' | 'opaque' | 'machine' | 'sessio
  */
 export function tokenKind(authorization: string | undefined): TokenKind {
   if (!authorization) return 'missing';
-  const bearer = /^Bearer +(\S+)\s*$/.exec(authorization)?.[1];
+  const bearer = bearerTokenOf(authorization);
   if (!bearer) return 'malformed';
   if (/^(mt|ak|oat)_/.test(bearer)) return 'opaque';
-  const token = bearerPattern.exec(authorization)?.[1];
+  const token = jwtOf(authorization);
   if (!token || !headerOf(token)) return 'malformed';
   try {
     const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { sub?: unknown };
@@ -89,7 +105,16 @@ function failureReason(reason: string | null | undefined, message: string | null
   return reason;
 }
 
-const bearerPattern = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)\s*$/;
+/** The one parser of the bearer header: the token of `Authorization: Bearer <token>`. */
+const bearerTokenOf = (authorization: string): string | undefined => /^Bearer +(\S+)\s*$/.exec(authorization)?.[1];
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** The bearer token, if it has a JWT's three parts. */
+function jwtOf(authorization: string): string | undefined {
+  const token = bearerTokenOf(authorization);
+  return token !== undefined && JWT_SHAPE.test(token) ? token : undefined;
+}
 
 function headerOf(token: string): { kid?: string; alg?: string } | undefined {
   try {
@@ -135,7 +160,7 @@ export function createClerkAuthenticator(config: ClerkConfig, deps: ClerkAuthent
    */
   async function verify(authorization: string | undefined, acceptsToken: 'session_token' | 'm2m_token') {
     if (!authorization) throw new AuthenticationFailed('missing-token', 'missing bearer token in the Authorization header');
-    const token = bearerPattern.exec(authorization)?.[1];
+    const token = jwtOf(authorization);
     const header = token ? headerOf(token) : undefined;
     if (!token || !header) throw new AuthenticationFailed('malformed-token', 'malformed bearer token');
     const request = new Request('http://proxy.invalid/', { headers: { authorization: `Bearer ${token}` } });

@@ -1,19 +1,7 @@
 import type { Principal } from '../auth/principal.js';
+import type { AllowRule } from '../config/routeMap.js';
 
-/** Who may call a route: any one match is enough. Declared as `allow` in routes.config.json. */
-export interface AllowRule {
-  readonly roles?: readonly string[];
-  readonly permissions?: readonly string[];
-  readonly users?: readonly string[];
-}
-
-/** On passthrough paths only: which Clerk machines (M2M tokens) may call. */
-export interface MachineRule {
-  /** Every one must be among the token's scopes. */
-  readonly scopes?: readonly string[];
-  /** Only these machine ids (`sub`, `mch_…`). */
-  readonly ids?: readonly string[];
-}
+export type { AllowRule, MachineRule } from '../config/routeMap.js';
 
 /** Administrators (ADMIN_ROLES) pass every rule: they see and may do everything. */
 export function isAllowed(principal: Principal, rule: AllowRule | undefined): boolean {

@@ -1,5 +1,17 @@
 import type { Principal } from '../auth/principal.js';
-import { mineOrCandidate } from './engineQueries.js';
+
+/**
+ * "Assigned to me, or I am a candidate (as a user or through a group)". GET /task cannot say
+ * this: candidateUser together with candidateGroups is a 500 there, so it is an `orQueries` entry
+ * for POST /task. Candidate criteria leave out tasks already assigned to someone else.
+ */
+function mineOrCandidate(principal: Principal): Record<string, unknown> {
+  return {
+    assignee: principal.id,
+    candidateUser: principal.id,
+    ...(principal.groups.length > 0 && { candidateGroups: [...principal.groups] }),
+  };
+}
 
 /**
  * The proxy-owned variable stamped on every start with the starter's active organisation. Shared

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { forbidden } from '../http/errors.js';
-import { signedInUser } from '../http/requestContext.js';
+import { signedInUser } from '../auth/clerkSession.js';
 
 /** PERSONAL_ACCOUNTS=refuse: a session without an active organisation is sent to pick one. */
 export const organisationRequired: RequestHandler = (_req, res, next) => {

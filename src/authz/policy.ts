@@ -1,9 +1,9 @@
-import type { ActionFacts } from '../answers/answer.js';
+import type { ActionFacts } from '../proxy/engineCall.js';
 import type { Principal } from '../auth/principal.js';
 import type { RouteStage } from '../config/routeMap.js';
-import type { EngineCall } from '../proxy/engineProxy.js';
+import type { EngineCall } from '../proxy/engineCall.js';
 import type { AllowRule } from './allow.js';
-import type { EngineQueries } from './engineQueries.js';
+import type { EngineQueries } from '../engine/engineQueries.js';
 
 export interface PolicyContext {
   readonly principal: Principal;

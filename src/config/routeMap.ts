@@ -1,19 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { pathTemplateParams, pathTemplateSegments, pathTemplateShape, type HttpMethod } from '@clerk-camunda-proxy/client/contract';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { AllowRule, MachineRule } from '../authz/allow.js';
-import type { PolicyName } from '../authz/policies/index.js';
-import type { AnswerName } from '../answers/index.js';
-import type { InterceptName } from '../intercepts/index.js';
 import { ConfigError } from './env.js';
 import routeMapSchema from './routes.schema.json' with { type: 'json' };
 
 export type { HttpMethod };
-// The names are the registries' keys. Only their types reach down here: the registries themselves
-// are handed to checkedRouteMap as a RouteVocabulary from above (routes/routeMap.ts).
-export type { PolicyName } from '../authz/policies/index.js';
-export type { InterceptName } from '../intercepts/index.js';
-export type { AnswerName } from '../answers/index.js';
+
+/** Who may call a route: any one match is enough. Declared as `allow` in routes.config.json. */
+export interface AllowRule {
+  readonly roles?: readonly string[];
+  readonly permissions?: readonly string[];
+  readonly users?: readonly string[];
+}
+
+/** On passthrough paths only: which Clerk machines (M2M tokens) may call. */
+export interface MachineRule {
+  /** Every one must be among the token's scopes. */
+  readonly scopes?: readonly string[];
+  /** Only these machine ids (`sub`, `mch_…`). */
+  readonly ids?: readonly string[];
+}
+
 
 /** One entry of routes.config.json, as written by an operator. */
 export interface RouteDefinition {
@@ -27,13 +34,15 @@ export interface RouteDefinition {
   /** A fixed JSON body for the engine call; the client's body is not forwarded. */
   readonly engineBody?: Readonly<Record<string, unknown>>;
   readonly query?: Readonly<Record<string, string>>;
-  readonly intercept?: InterceptName;
+  /** A name in the intercept registry (intercepts/index.ts); checked against it when the map is read. */
+  readonly intercept?: string;
   readonly allow?: AllowRule;
-  readonly policy?: PolicyName;
+  /** A name in the policy registry (authz/policies/index.ts). */
+  readonly policy?: string;
   /** `none` for an action that takes no body (refused with 400); default: none for GET and DELETE, JSON otherwise. */
   readonly body?: 'none' | 'json';
   /** A named shape for the engine's successful answer. */
-  readonly answer?: AnswerName;
+  readonly answer?: string;
 }
 
 /** One engine-rest path that /engine-rest on the proxy forwards as it is. */
@@ -79,14 +88,24 @@ export interface RouteStage {
   problemWith?(route: RouteDefinition): string | undefined;
 }
 
-/** The named stages a route may refer to, by the route field that names them: the registries. */
+/**
+ * The named stages a route may refer to, by the route field that names them: the registries,
+ * handed down from above (routes/routeMap.ts), so that this layer never imports a stage.
+ */
 export interface RouteVocabulary {
-  readonly policy: Readonly<Record<PolicyName, RouteStage>>;
-  readonly intercept: Readonly<Record<InterceptName, RouteStage>>;
-  readonly answer: Readonly<Record<AnswerName, RouteStage>>;
+  readonly policy: Readonly<Record<string, RouteStage>>;
+  readonly intercept: Readonly<Record<string, RouteStage>>;
+  readonly answer: Readonly<Record<string, RouteStage>>;
 }
 
 const stageFields = ['policy', 'intercept', 'answer'] as const;
+
+/** The registry entry a route names. The route map was checked against the same registry, so a miss is a bug. */
+export function stageNamed<Stage>(registry: Readonly<Record<string, Stage>>, name: string): Stage {
+  const stage = registry[name];
+  if (stage === undefined) throw new Error(`'${name}' is not in the registry the route map was checked against`);
+  return stage;
+}
 
 /** routes.schema.json (the editors' `$schema`) with its stage enums taken from the vocabulary. */
 export function routeMapSchemaFor(vocabulary: RouteVocabulary): typeof routeMapSchema {
@@ -130,7 +149,8 @@ function assertCoherent(routes: RouteDefinition[], where: string, vocabulary: Ro
     for (const field of stageFields) {
       const name = route[field];
       if (name === undefined) continue;
-      const stage: RouteStage = vocabulary[field][name as never];
+      const stage = vocabulary[field][name];
+      if (!stage) throw new ConfigError(`${at}: unknown ${field} '${name}'`);
       if (stage.param && !pathParams.has(stage.param)) throw new ConfigError(`${at}: ${field} '${name}' needs a :${stage.param} parameter in the path`);
       if (stage.readsBody && route.body === 'none') throw new ConfigError(`${at}: ${field} '${name}' reads a body, so body cannot be 'none'`);
       const problem = stage.problemWith?.(route);

@@ -1,4 +1,4 @@
-import type { FramedBody } from '../camunda/engineConnection.js';
+import type { FramedBody } from '../engine/engineConnection.js';
 import { badRequest } from '../http/errors.js';
 
 /** What an organisation may deploy: process models, decision tables and Camunda Forms. */

@@ -1,11 +1,12 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type { Principal } from '../auth/principal.js';
-import { callEngine, type EngineConnection } from '../camunda/engineConnection.js';
-import { engineFailure, normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
+import { callEngine, type EngineConnection } from '../engine/engineConnection.js';
+import { engineFailure, normaliseEngineError, parseEngineError } from '../engine/engineErrors.js';
 import { badRequest, forbidden } from '../http/errors.js';
 import { readWholeBody } from '../routes/requestBody.js';
 import { engineDeploymentForm } from './deploymentForm.js';
-import { contextOf, signedInUser } from '../http/requestContext.js';
+import { signedInUser } from '../auth/clerkSession.js';
+import { contextOf } from '../http/requestContext.js';
 
 export interface DeploymentsDeps {
   connection: EngineConnection;

@@ -45,7 +45,7 @@ export function rateLimitCallers(limits: Readonly<Partial<Record<RouteClass, Rat
   ) as Partial<Record<RouteClass, CallerBuckets>>;
   return (req, res, next) => {
     const routeClass = classOf(req.method);
-    const callerId = (contextOf(res).principal as { id: string } | undefined)?.id;
+    const callerId = contextOf(res).principal?.id;
     const waitMs = callerId === undefined ? 0 : (buckets[routeClass]?.take(callerId) ?? 0);
     if (waitMs === 0) return next();
     res.setHeader('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));

@@ -1,8 +1,9 @@
 import type { RequestHandler } from 'express';
-import { createEngineQueries } from '../authz/engineQueries.js';
+import { createEngineQueries } from '../engine/engineQueries.js';
 import { definitionQuery, instanceVisibility, taskVisibility } from '../authz/boundary.js';
-import type { EngineConnection } from '../camunda/engineConnection.js';
-import { contextOf, signedInUser } from '../http/requestContext.js';
+import type { EngineConnection } from '../engine/engineConnection.js';
+import { signedInUser } from '../auth/clerkSession.js';
+import { contextOf } from '../http/requestContext.js';
 
 export interface Statistics {
   totalProcesses: number;

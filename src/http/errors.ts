@@ -1,5 +1,6 @@
 import { errorStatuses, type ErrorEnvelope as ContractEnvelope, type ProxyErrorCode } from '@clerk-camunda-proxy/client/contract';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { EngineError } from '../engine/engineErrors.js';
 import type { Logger } from './log.js';
 import { contextOf } from './requestContext.js';
 
@@ -28,13 +29,16 @@ const camundaTypes: Readonly<Record<number, string>> = {
   404: 'NotFoundException',
 };
 
+/** A refusal as the client sees it: the proxy's own, or the engine's (see engine/engineErrors.ts). */
+export type ClientError = Pick<ProxyError, 'status' | 'error' | 'detail'>;
+
 export const badRequest = (detail: string) => new ProxyError(400, 'invalid_request', detail);
 export const notFound = (detail: string) => new ProxyError(404, 'not_found', detail);
 export const forbidden = (detail: string) => new ProxyError(403, 'forbidden', detail);
 
 /** body-parser and friends throw errors with `type`/`status`; give them our shape. */
-function fromFrameworkError(err: unknown): ProxyError | undefined {
-  if (err instanceof ProxyError) return err;
+function fromFrameworkError(err: unknown): ClientError | undefined {
+  if (err instanceof ProxyError || err instanceof EngineError) return err;
   const candidate = err as { type?: string; status?: number; message?: string };
   switch (candidate?.type) {
     case 'entity.too.large':
@@ -53,7 +57,7 @@ function fromFrameworkError(err: unknown): ProxyError | undefined {
   return undefined;
 }
 
-export function sendError(res: Parameters<RequestHandler>[1], error: ProxyError): void {
+export function sendError(res: Parameters<RequestHandler>[1], error: ClientError): void {
   const body: ErrorEnvelope = {
     error: error.error,
     detail: error.detail,

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { callEngine, type EngineConnection } from '../camunda/engineConnection.js';
+import { callEngine, type EngineConnection } from '../engine/engineConnection.js';
 import { contextOf } from './requestContext.js';
 
 export interface EngineStatus {

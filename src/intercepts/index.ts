@@ -4,6 +4,4 @@ import type { Intercept } from './intercept.js';
 import { startProcess } from './startProcess.js';
 
 /** The names routes.config.json may use in `intercept`. */
-export const intercepts = Object.freeze({ startProcess, completeTask, deleteInstance } satisfies Record<string, Intercept>);
-
-export type InterceptName = keyof typeof intercepts;
+export const intercepts: Readonly<Record<string, Intercept>> = Object.freeze({ startProcess, completeTask, deleteInstance });

@@ -1,4 +1,4 @@
-import type { ActionFacts } from '../answers/answer.js';
+import type { ActionFacts } from '../proxy/engineCall.js';
 import type { Principal } from '../auth/principal.js';
 import type { DocumentedBody, RouteStage } from '../config/routeMap.js';
 

@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Principal } from '../auth/principal.js';
 import { ORG_STAMP } from '../authz/boundary.js';
-import { toTypedVariables, VariableError, type TypedVariables } from '../camunda/variables.js';
+import { toTypedVariables, VariableError, type TypedVariables } from '../engine/variables.js';
 import { badRequest } from '../http/errors.js';
 
 /** Names only the proxy may set: they record who acted, because every engine call is made as one service user. */

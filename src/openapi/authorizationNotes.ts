@@ -1,6 +1,6 @@
 import type { AllowRule } from '../authz/allow.js';
 import { policies } from '../authz/policies/index.js';
-import type { RouteDefinition, RouteMap } from '../config/routeMap.js';
+import { stageNamed, type RouteDefinition, type RouteMap } from '../config/routeMap.js';
 
 /** User ids are counted, not listed: the document is public. */
 function describeAllow(rule: AllowRule): string {
@@ -18,10 +18,10 @@ export function describeAuthorization(route: RouteDefinition, processes: RouteMa
   if (route.policy) {
     const limited = route.policy === 'processStart' ? Object.keys(processes).filter((key) => processes[key]?.start) : [];
     const keys = limited.length ? ` Limited keys: ${limited.map((k) => `\`${k}\``).join(', ')}.` : '';
-    lines.push(`**policy** \`${route.policy}\`: ${policies[route.policy].note}.${keys}`);
+    lines.push(`**policy** \`${route.policy}\`: ${stageNamed(policies, route.policy).note}.${keys}`);
   }
   if (lines.length === 0) lines.push('Open to every signed-in user (no `allow`, no `policy`).');
   return lines;
 }
 
-export const mayForbid = (route: RouteDefinition): boolean => route.allow !== undefined || (route.policy !== undefined && policies[route.policy].forbids === true);
+export const mayForbid = (route: RouteDefinition): boolean => route.allow !== undefined || (route.policy !== undefined && stageNamed(policies, route.policy).forbids === true);

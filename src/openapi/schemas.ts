@@ -1,4 +1,4 @@
-import { knownTypes } from '../camunda/variables.js';
+import { knownTypes } from '../engine/variables.js';
 import { errorStatuses } from '../http/errors.js';
 import { completeTaskBodySchema, reservedVariableNames, startProcessBodySchema } from '../intercepts/variableBody.js';
 import type { JsonSchema } from './types.js';

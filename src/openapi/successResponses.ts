@@ -1,5 +1,5 @@
 import { answers } from '../answers/index.js';
-import type { RouteDefinition } from '../config/routeMap.js';
+import { stageNamed, type RouteDefinition } from '../config/routeMap.js';
 import { intercepts } from '../intercepts/index.js';
 import { pathTemplateShape } from '@clerk-camunda-proxy/client/contract';
 import { ref } from './schemas.js';
@@ -33,11 +33,11 @@ const byEngineResource: Readonly<Record<string, Responses>> = {
 
 export function successResponsesFor(route: RouteDefinition): Responses {
   if (route.answer) {
-    const answer = answers[route.answer];
+    const answer = stageNamed(answers, route.answer);
     return { [route.intercept === 'startProcess' ? 201 : 200]: json(answer.description, answer.schema) };
   }
   if (route.intercept) {
-    const documented = Object.entries(intercepts[route.intercept].successAnswers);
+    const documented = Object.entries(stageNamed(intercepts, route.intercept).successAnswers);
     return Object.fromEntries(documented.map(([status, { description, schema }]) => [status, schema ? json(description, { ...schema }) : noContent(description)]));
   }
   const known = byEngineResource[`${route.engineMethod ?? route.method} ${pathTemplateShape(route.engine)}`];

@@ -1,10 +1,10 @@
 import type { Request, RequestHandler } from 'express';
 import { AuthenticationFailed, tokenKind, type Authenticator, type MachineAuthenticator } from '../auth/clerkSession.js';
-import { createEngineQueries } from '../authz/engineQueries.js';
-import type { EngineConnection } from '../camunda/engineConnection.js';
+import { createEngineQueries } from '../engine/engineQueries.js';
+import type { EngineConnection } from '../engine/engineConnection.js';
 import { forbidden, notFound } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
-import type { EngineCall } from '../proxy/engineProxy.js';
+import type { EngineCall } from '../proxy/engineCall.js';
 import { bodilessMethods, checkedBody, readWholeBody } from '../routes/requestBody.js';
 import { enginePathOf, normalisedSegments } from './pathPattern.js';
 import { findRule, mayUse, type Caller, type PassthroughRule } from './passthroughRules.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ProxyError } from '../http/errors.js';
+import { EngineError } from '../engine/engineErrors.js';
 import { headersForClient } from './headerHygiene.js';
 
 // An answer the proxy rewrites is read whole, so it is bounded (a start with its variables in return).
@@ -44,7 +44,7 @@ export async function sendWithClientLinks(
   let size = 0;
   for await (const chunk of engineAnswer as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_REWRITTEN_BODY) throw new ProxyError(502, 'engine_error', 'the engine answer is too large for the proxy to pass on');
+    if (size > MAX_REWRITTEN_BODY) throw new EngineError('engine_error', 'the engine answer is too large for the proxy to pass on');
     chunks.push(chunk);
   }
   let body = Buffer.concat(chunks);

@@ -1,46 +1,23 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware, proxyEventsPlugin } from 'http-proxy-middleware';
-import { EngineTimeout, type EngineConnection } from '../camunda/engineConnection.js';
-import { engineFailure, normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
+import { EngineTimeout, type EngineConnection } from '../engine/engineConnection.js';
+import { EngineError, engineFailure, normaliseEngineError, parseEngineError } from '../engine/engineErrors.js';
 import { ProxyError, sendError } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
 import type { ProxyMetrics } from '../http/metrics.js';
 import { clientLinks, sendWithClientLinks } from './clientLinks.js';
 import { headersForClient, scrubRequestToEngine } from './headerHygiene.js';
-import { sendShapedAnswer, type AnswerShaper } from './shapedAnswer.js';
+import type { EngineCall } from './engineCall.js';
+import { sendShapedAnswer } from './shapedAnswer.js';
 import { contextOf } from '../http/requestContext.js';
 
-/**
- * What a route handler decides before handing the request to the proxy. Kept in the request context so the
- * single proxy instance can serve every route.
- */
-export interface EngineCall {
-  /** When the engine call uses another method than the client's (e.g. a list turned into a POST query). */
-  method?: string;
-  /** Full engine path including ENGINE_URL's base path and the query string. */
-  path: string;
-  /**
-   * The whole body the engine gets, framed by the proxy with its own Content-Length: the client's
-   * checked body, or one the proxy made. Without one, the engine request carries no body at all.
-   */
-  body?: string | Buffer;
-  /** The body's media type; JSON unless said otherwise (the passthrough keeps the client's). */
-  contentType?: string;
-  timeoutMs?: number;
-  successStatus?: (engineStatus: number) => number;
-  /** Shapes a successful engine answer (read, bounded, as JSON) into the client's; see src/answers. */
-  answer?: AnswerShaper;
-  /**
-   * For calls that create something: the client's path for an engine path, so that the answer's
-   * `links[].href` (the engine's own URL) is rewritten, or dropped when there is none.
-   */
-  clientPath?: (enginePath: string) => string | undefined;
-  /**
-   * /engine-rest passthrough: the engine's answers, errors included, reach the client as they are
-   * (Camunda clients parse its `{type, message}`), and the client's Accept is kept.
-   */
-  passthrough?: boolean;
+declare module '../http/requestContext.js' {
+  interface RequestContext {
+    engineRequest?: ClientRequest;
+    engineStartedAt?: number;
+    engineDeadlinePassed?: boolean;
+  }
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
@@ -122,7 +99,7 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         const call = engineCallOf(res);
         // The engine refusing our own credentials is a proxy failure, even on the passthrough.
         if (status < 300 && call.answer) {
-          await sendShapedAnswer(proxyRes, response, status, call.answer).catch((error: unknown) => sendError(response, engineFailure(error)));
+          await sendShapedAnswer(proxyRes, response, status, call.answer).catch((error: unknown) => sendError(response, error instanceof ProxyError ? error : engineFailure(error)));
           return;
         }
         if (status < 300 && call.clientPath) {
@@ -140,7 +117,7 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         if (status < 400) {
           // A redirect would point the client at the engine, which must never face browsers.
           proxyRes.resume();
-          sendError(response, new ProxyError(502, 'engine_error', `the engine answered with a redirect (${status})`));
+          sendError(response, new EngineError('engine_error', `the engine answered with a redirect (${status})`));
           return;
         }
         try {

@@ -1,8 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ClientAnswer } from '../answers/answer.js';
-import { ProxyError } from '../http/errors.js';
-
-export type AnswerShaper = (engineStatus: number, engineAnswer: unknown) => ClientAnswer | Promise<ClientAnswer>;
+import type { AnswerShaper } from './engineCall.js';
+import { EngineError } from '../engine/engineErrors.js';
 
 // Form variables can be long, but an engine answer the proxy reshapes is bounded all the same.
 const MAX_SHAPED_BODY = 4 * 1024 * 1024;
@@ -15,7 +13,7 @@ function readJson(stream: IncomingMessage): Promise<unknown> {
       size += chunk.length;
       if (size > MAX_SHAPED_BODY) {
         stream.destroy();
-        reject(new ProxyError(502, 'engine_error', 'the engine answer is too large for the proxy to reshape'));
+        reject(new EngineError('engine_error', 'the engine answer is too large for the proxy to reshape'));
       } else chunks.push(chunk);
     });
     stream.on('end', () => {
@@ -23,7 +21,7 @@ function readJson(stream: IncomingMessage): Promise<unknown> {
       try {
         resolve(text ? JSON.parse(text) : undefined);
       } catch {
-        reject(new ProxyError(502, 'engine_error', 'the engine answered with a body that is not JSON'));
+        reject(new EngineError('engine_error', 'the engine answered with a body that is not JSON'));
       }
     });
     stream.on('error', reject);

@@ -1,4 +1,10 @@
-import type { AnswerName, InterceptName, RouteDefinition, RouteMap } from '../config/routeMap.js';
+import type { Answer } from '../answers/answer.js';
+import { answers } from '../answers/index.js';
+import { policies } from '../authz/policies/index.js';
+import type { Policy } from '../authz/policy.js';
+import { stageNamed, type RouteDefinition, type RouteMap } from '../config/routeMap.js';
+import type { Intercept } from '../intercepts/intercept.js';
+import { intercepts } from '../intercepts/index.js';
 import { compileEngineTemplate, type EnginePathTemplate } from './enginePath.js';
 import { bodyKindOf, type BodyKind } from './requestBody.js';
 
@@ -13,10 +19,13 @@ export interface CompiledRoute {
   /** The route map's fixed engine body, and its JSON text, serialised once. */
   readonly engineBody?: Readonly<Record<string, unknown>>;
   readonly engineBodyText?: string;
-  readonly answer?: AnswerName;
-  readonly intercept?: InterceptName;
+  /** The named stages, taken from their registries once. */
+  readonly answer?: Answer;
+  readonly intercept?: Intercept;
   readonly allow?: RouteDefinition['allow'];
-  readonly policy?: RouteDefinition['policy'];
+  readonly policy?: Policy;
+  /** For the decision log: the policy's name, `allow` or `signed-in`. */
+  readonly decidedBy: string;
   readonly bodyKind: BodyKind;
 }
 
@@ -31,10 +40,11 @@ export function compileRoutes(routeMap: RouteMap): readonly CompiledRoute[] {
       engineMethod: definition.engineMethod,
       engineBody: definition.engineBody,
       engineBodyText: definition.engineBody ? JSON.stringify(definition.engineBody) : undefined,
-      answer: definition.answer,
-      intercept: definition.intercept,
+      answer: definition.answer === undefined ? undefined : stageNamed(answers, definition.answer),
+      intercept: definition.intercept === undefined ? undefined : stageNamed(intercepts, definition.intercept),
       allow: definition.allow,
-      policy: definition.policy,
+      policy: definition.policy === undefined ? undefined : stageNamed(policies, definition.policy),
+      decidedBy: definition.policy ?? (definition.allow ? 'allow' : 'signed-in'),
       bodyKind: bodyKindOf(definition),
     }),
   );

@@ -1,23 +1,21 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import type { ActionFacts } from '../answers/answer.js';
-import { answers } from '../answers/index.js';
+import type { ActionFacts } from '../proxy/engineCall.js';
 import type { Principal } from '../auth/principal.js';
 import type { UserDirectory } from '../auth/userDirectory.js';
 import { isAllowed } from '../authz/allow.js';
-import { createEngineQueries } from '../authz/engineQueries.js';
-import { policies } from '../authz/policies/index.js';
+import { createEngineQueries } from '../engine/engineQueries.js';
 import type { PolicyContext, PolicySettings } from '../authz/policy.js';
-import type { EngineConnection } from '../camunda/engineConnection.js';
+import type { EngineConnection } from '../engine/engineConnection.js';
 import { forbidden, ProxyError } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
-import { intercepts } from '../intercepts/index.js';
-import type { EngineCall } from '../proxy/engineProxy.js';
+import type { EngineCall } from '../proxy/engineCall.js';
 import type { CompiledRoute } from './compile.js';
 import { enginePathFor, engineQueryFor } from './enginePath.js';
 import { clientPathsFor } from './clientPaths.js';
 import { assertClientQuery } from './pagingQuery.js';
 import { checkedBody, readWholeBody } from './requestBody.js';
-import { contextOf, signedInUser } from '../http/requestContext.js';
+import { signedInUser } from '../auth/clerkSession.js';
+import { contextOf } from '../http/requestContext.js';
 
 export interface RouteDeps {
   connection: EngineConnection;
@@ -44,12 +42,9 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
   const { log } = deps;
 
   for (const route of routes) {
-    const intercept = route.intercept ? intercepts[route.intercept] : undefined;
-    const answer = route.answer ? answers[route.answer] : undefined;
-    const policy = route.policy ? policies[route.policy] : undefined;
-    const decidedByPolicy = route.policy ?? (route.allow ? 'allow' : 'signed-in');
+    const { intercept, answer, policy, decidedBy } = route;
     const decided = (principal: Principal, outcome: 'allow' | 'deny', reason?: string) => {
-      if (log.level === 'debug') log.debug('authorization', { userId: principal.id, route: route.id, policy: decidedByPolicy, outcome, reason });
+      if (log.level === 'debug') log.debug('authorization', { userId: principal.id, route: route.id, policy: decidedBy, outcome, reason });
     };
 
     const checkAllow: RequestHandler = (_req, res, next) => {

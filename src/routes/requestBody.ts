@@ -1,5 +1,5 @@
 import express, { type Request, type RequestHandler } from 'express';
-import type { RouteDefinition } from '../config/routeMap.js';
+import { stageNamed, type RouteDefinition } from '../config/routeMap.js';
 import { routeVocabulary } from './routeMap.js';
 import { badRequest, ProxyError } from '../http/errors.js';
 
@@ -24,7 +24,7 @@ export type BodyKind = 'none' | 'json' | 'raw';
  */
 export function bodyKindOf(route: RouteDefinition): BodyKind {
   if (route.body) return route.body;
-  const stages = [route.intercept && routeVocabulary.intercept[route.intercept], route.policy && routeVocabulary.policy[route.policy]];
+  const stages = [route.intercept && stageNamed(routeVocabulary.intercept, route.intercept), route.policy && stageNamed(routeVocabulary.policy, route.policy)];
   if (stages.some((stage) => stage && stage.readsBody)) return 'json';
   return route.method === 'GET' || route.method === 'DELETE' ? 'none' : 'json';
 }

@@ -29,8 +29,7 @@ describe('not found, as the engine says it and as the client sees it', () => {
   // [what, method, proxy path, engine path, what the engine answers, the detail alice gets, the detail an admin gets]
   // Routes with a policy answer "not found" themselves for everyone the policy checks (the same
   // answer as for someone else's resource); a platform operator skips the checks and gets the
-  // engine's answer, mapped, except on complete, where the policy looks the task up (it claims an
-  // unassigned task first).
+  // engine's answer, mapped, except on complete, where the policy looks the task up.
   const cases: [string, 'GET' | 'POST', string, string, number, RegExp, string, string][] = [
     ['unknown process key', 'GET', '/api/processes/nope', '/process-definition/key/nope', 404, /^No matching process definition with key: nope and no tenant-id$/,
       'No matching process definition with key: nope and no tenant-id', 'No matching process definition with key: nope and no tenant-id'],

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { MAX_JSON_DEPTH } from '../../src/camunda/variables.js';
+import { MAX_JSON_DEPTH } from '../../src/engine/variables.js';
 import { startProxyHarness, type ProxyHarness } from '../support/proxyHarness.js';
 
 let h: ProxyHarness;

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { knownTypes } from '../../src/camunda/variables.js';
+import { knownTypes } from '../../src/engine/variables.js';
 import {
   CamundaProxyError,
   camundaRoutes,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { normaliseEngineError, parseEngineError, type EngineErrorBody } from '../../src/camunda/engineErrors.js';
-import { ProxyError, type ErrorCode } from '../../src/http/errors.js';
+import { EngineError, normaliseEngineError, parseEngineError, type EngineErrorBody } from '../../src/engine/engineErrors.js';
+import type { ErrorCode } from '../../src/http/errors.js';
 
 interface RecordedAnswer {
   case: string;
@@ -17,9 +17,9 @@ const conflict: Expected = [409, 'conflict'];
 const invalid: Expected = [400, 'invalid_request'];
 const engineError: Expected = [502, 'engine_error'];
 
-const normalised = (status: number, body: EngineErrorBody): ProxyError => {
+const normalised = (status: number, body: EngineErrorBody): EngineError => {
   const error = normaliseEngineError(status, body);
-  expect(error).toBeInstanceOf(ProxyError);
+  expect(error).toBeInstanceOf(EngineError);
   return error;
 };
 

@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, toEngineDate, toTypedVariables, VariableError, type TypedVariable } from '../../src/camunda/variables.js';
+import { MAX_JSON_DEPTH, toEngineDate, toTypedVariables, VariableError, type TypedVariable } from '../../src/engine/variables.js';
 
 /** Types one variable called `v` and returns what the engine would get for it. */
 const typeOne = (value: unknown): TypedVariable => {

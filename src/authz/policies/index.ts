@@ -13,19 +13,8 @@ import { taskList } from './taskList.js';
 import { taskUnclaim } from './taskUnclaim.js';
 
 /** The names routes.config.json may use in `policy`. */
-export const policies = Object.freeze({
-  task,
-  taskComplete,
-  taskClaim,
-  taskUnclaim,
-  taskList,
-  instance,
-  instanceList,
-  instanceInitiator,
-  instanceHistory,
-  processStart,
-  processList,
-  processDefinition,
-} satisfies Record<string, Policy>);
-
-export type PolicyName = keyof typeof policies;
+export const policies: Readonly<Record<string, Policy>> = Object.freeze({
+  task, taskComplete, taskClaim, taskUnclaim, taskList,
+  instance, instanceList, instanceInitiator, instanceHistory,
+  processStart, processList, processDefinition,
+});

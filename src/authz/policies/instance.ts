@@ -1,7 +1,6 @@
-import { instanceVisibility, seesEverything } from '../boundary.js';
-import type { Policy } from '../policy.js';
+import { instanceVisibility } from '../boundary.js';
 import { instanceAccessFor, involvedIn } from './instanceAccess.js';
-import { readsResource, readThroughQuery } from './resourceRead.js';
+import { guardedResource } from './resourceRead.js';
 
 /**
  * An instance and its variables: its initiator, anyone holding or eligible for one of its tasks,
@@ -14,18 +13,11 @@ import { readsResource, readThroughQuery } from './resourceRead.js';
  * tasks" rule, and a second instance query fetch it (the task's visibility already scopes it to the
  * caller's organisation).
  */
-export const instance: Policy = {
-  param: 'id',
+export const instance = guardedResource({
+  resource: '/process-instance',
   note: 'the initiator, anyone holding or eligible for one of its tasks, or an administrator; anyone else gets 404',
-  async apply(context) {
-    const { engine, principal, params } = context;
-    if (seesEverything(principal)) return;
-    const id = params.id!;
-    if (readsResource(context, '/process-instance', id)) {
-      const involved = async () => (!principal.isAdmin && (await involvedIn(engine, principal, id)) ? engine.findInstance(id, {}) : undefined);
-      readThroughQuery(context, '/process-instance', { ...instanceVisibility(principal), processInstanceIds: [id] }, `process instance ${id} not found`, involved);
-      return;
-    }
-    await instanceAccessFor(engine, principal, id);
-  },
-};
+  criteria: (principal, id) => ({ ...instanceVisibility(principal), processInstanceIds: [id] }),
+  missing: (id) => `process instance ${id} not found`,
+  fallback: async (engine, principal, id) => (!principal.isAdmin && (await involvedIn(engine, principal, id)) ? engine.findInstance(id, {}) : undefined),
+  check: instanceAccessFor,
+});

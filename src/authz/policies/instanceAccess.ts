@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/principal.js';
 import { notFound } from '../../http/errors.js';
 import { instanceVisibility, seesEverything, taskVisibility } from '../boundary.js';
-import type { EngineQueries } from '../engineQueries.js';
+import type { EngineQueries } from '../../engine/engineQueries.js';
 
 /** Holds or is eligible for one of the instance's open tasks, within the caller's organisation. */
 export async function involvedIn(engine: EngineQueries, principal: Principal, instanceId: string): Promise<boolean> {

@@ -1,6 +1,9 @@
-import type { ClientAnswer } from '../../answers/answer.js';
+import type { Principal } from '../../auth/principal.js';
+import type { EngineQueries } from '../../engine/engineQueries.js';
 import { notFound } from '../../http/errors.js';
-import type { PolicyContext } from '../policy.js';
+import type { ClientAnswer } from '../../proxy/engineCall.js';
+import { seesEverything } from '../boundary.js';
+import type { Policy, PolicyContext } from '../policy.js';
 
 /**
  * The route reads the resource itself (`GET /task/{id}`), not something under it (its form, its
@@ -36,6 +39,39 @@ export function readThroughQuery(
       const found = (Array.isArray(engineAnswer) ? engineAnswer[0] : undefined) ?? (await fallback?.());
       if (found === undefined || found === null) throw notFound(missing);
       return { status: engineStatus, body: found };
+    },
+  };
+}
+
+/** One engine resource (`/task`, `/process-instance`) and what lies under it, guarded by one policy. */
+export interface GuardedResource {
+  readonly resource: string;
+  readonly note: string;
+  /** The query criteria for "this resource, if the caller may see it". */
+  criteria(principal: Principal, id: string): Record<string, unknown>;
+  /** The 404's detail, the same as for a resource that does not exist. */
+  missing(id: string): string;
+  /** Another rule that may still find the resource when the query found nothing. */
+  fallback?(engine: EngineQueries, principal: Principal, id: string): Promise<unknown>;
+  /** The check before reading something under the resource (its form, its variables). */
+  check(engine: EngineQueries, principal: Principal, id: string): Promise<unknown>;
+}
+
+/** The resource itself is one filtered query; anything under it is the check, then the read. */
+export function guardedResource(guarded: GuardedResource): Policy {
+  return {
+    param: 'id',
+    note: guarded.note,
+    async apply(context) {
+      const { engine, principal, params } = context;
+      if (seesEverything(principal)) return;
+      const id = params.id!;
+      if (!readsResource(context, guarded.resource, id)) {
+        await guarded.check(engine, principal, id);
+        return;
+      }
+      const fallback = guarded.fallback && (() => guarded.fallback!(engine, principal, id));
+      readThroughQuery(context, guarded.resource, guarded.criteria(principal, id), guarded.missing(id), fallback);
     },
   };
 }

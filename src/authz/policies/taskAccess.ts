@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/principal.js';
 import { notFound } from '../../http/errors.js';
 import { taskVisibility } from '../boundary.js';
-import type { EngineQueries, EngineTask } from '../engineQueries.js';
+import type { EngineQueries, EngineTask } from '../../engine/engineQueries.js';
 
 export interface TaskAccess {
   task: EngineTask;

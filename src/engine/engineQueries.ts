@@ -1,6 +1,5 @@
-import type { Principal } from '../auth/principal.js';
-import { callEngine, type EngineConnection } from '../camunda/engineConnection.js';
-import { engineFailure, normaliseEngineError, parseEngineError } from '../camunda/engineErrors.js';
+import { callEngine, type EngineConnection } from './engineConnection.js';
+import { engineFailure, normaliseEngineError, parseEngineError } from './engineErrors.js';
 
 /** The proxy's own questions to the engine, asked before it lets a user act. */
 export interface EngineQueries {
@@ -13,7 +12,6 @@ export interface EngineQueries {
   countExternalTasks(filter: Record<string, unknown>): Promise<number>;
   /** Running and ended instances (the engine's history). */
   countHistoricInstances(filter: Record<string, unknown>): Promise<number>;
-  claim(taskId: string, userId: string): Promise<void>;
   /** GET /process-definition/count with this query string (without `?`). */
   countDefinitions(query: string): Promise<number>;
 }
@@ -22,19 +20,6 @@ export interface EngineTask {
   id: string;
   assignee: string | null;
   processInstanceId: string | null;
-}
-
-/**
- * "Assigned to me, or I am a candidate (as a user or through a group)". GET /task cannot say
- * this: candidateUser together with candidateGroups is a 500 there, so it is an `orQueries` entry
- * for POST /task. Candidate criteria leave out tasks already assigned to someone else.
- */
-export function mineOrCandidate(principal: Principal): Record<string, unknown> {
-  return {
-    assignee: principal.id,
-    candidateUser: principal.id,
-    ...(principal.groups.length > 0 && { candidateGroups: [...principal.groups] }),
-  };
 }
 
 export function createEngineQueries(connection: EngineConnection, requestId: string): EngineQueries {
@@ -48,8 +33,6 @@ export function createEngineQueries(connection: EngineConnection, requestId: str
     if (answer.status >= 400 && answer.status !== 404) throw normaliseEngineError(answer.status, parseEngineError(answer.body));
     return { status: answer.status, json: answer.body ? (JSON.parse(answer.body) as T) : undefined };
   }
-  const segment = encodeURIComponent;
-
   return {
     async findTask(taskId, criteria) {
       const { json } = await ask<EngineTask[]>('POST', '/task?maxResults=1', { ...criteria, taskId });
@@ -73,10 +56,6 @@ export function createEngineQueries(connection: EngineConnection, requestId: str
     },
     async countHistoricInstances(filter) {
       return (await ask<{ count: number }>('POST', '/history/process-instance/count', filter)).json?.count ?? 0;
-    },
-    async claim(taskId, userId) {
-      const { status, json } = await ask<unknown>('POST', `/task/${segment(taskId)}/claim`, { userId });
-      if (status === 404) throw normaliseEngineError(404, (json ?? {}) as object);
     },
   };
 }

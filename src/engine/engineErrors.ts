@@ -1,5 +1,22 @@
-import { ProxyError } from '../http/errors.js';
+import { errorStatuses, type ProxyErrorCode } from '@clerk-camunda-proxy/client/contract';
 import { EngineTimeout } from './engineConnection.js';
+
+/**
+ * What an engine answer or an engine failure means for the caller: one of the contract's error
+ * codes, with the engine's own words in `detail`. The engine layer knows no HTTP response; the
+ * error renderer (http/errors.ts) answers it like any other refusal.
+ */
+export class EngineError extends Error {
+  override name = 'EngineError';
+  readonly status: number;
+  constructor(
+    readonly error: ProxyErrorCode,
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.status = errorStatuses[error];
+  }
+}
 
 /** The engine's error body: `{type, message}` (plus `code` on newer engines). */
 export interface EngineErrorBody {
@@ -63,22 +80,22 @@ function isNotFound(status: number, body: EngineErrorBody): boolean {
 const describe = (body: EngineErrorBody, fallback: string) => (body.message ? body.message : fallback);
 
 /**
- * Maps an engine error answer onto the proxy's error envelope, keeping the engine's message in
+ * Maps an engine error answer onto the contract's error codes, keeping the engine's message in
  * `detail`. The earlier proxy turned every engine error into 502 and lost the message.
  */
-export function normaliseEngineError(status: number, body: EngineErrorBody): ProxyError {
-  if (status === 404 || isNotFound(status, body)) return new ProxyError(404, 'not_found', describe(body, 'not found in the engine'));
+export function normaliseEngineError(status: number, body: EngineErrorBody): EngineError {
+  if (status === 404 || isNotFound(status, body)) return new EngineError('not_found', describe(body, 'not found in the engine'));
   if (status === 401) {
     // Our service credentials were refused: a proxy misconfiguration, not the caller's fault.
-    return new ProxyError(502, 'engine_unavailable', 'the engine rejected the proxy\'s service credentials (check ENGINE_USER/ENGINE_PASS)');
+    return new EngineError('engine_unavailable', 'the engine rejected the proxy\'s service credentials (check ENGINE_USER/ENGINE_PASS)');
   }
   if (/TaskAlreadyClaimedException/.test(body.type ?? '') || /is already claimed/i.test(body.message ?? '')) {
-    return new ProxyError(409, 'conflict', describe(body, 'task already claimed'));
+    return new EngineError('conflict', describe(body, 'task already claimed'));
   }
   // Completing or claiming a task of a suspended instance: 500 "ENGINE-03043 task with id '…' is
   // suspended" (seen by the fuzz run after a suspend). The task exists; its state forbids the action.
   if (/ENGINE-03043|\bis suspended\b/.test(body.message ?? '')) {
-    return new ProxyError(409, 'conflict', describe(body, 'the task or instance is suspended'));
+    return new EngineError('conflict', describe(body, 'the task or instance is suspended'));
   }
   // Two completions of one task at once: the loser gets OptimisticLockingException (ENGINE-03005),
   // "list of executions is empty", or a NullPointerException in ExecutionEntity.removeTask because
@@ -88,26 +105,26 @@ export function normaliseEngineError(status: number, body: EngineErrorBody): Pro
     /OptimisticLocking/.test(body.type ?? '') ||
     /updated by another transaction concurrently|list of executions is empty|ExecutionEntity\.removeTask.*"execution" is null/i.test(body.message ?? '')
   ) {
-    return new ProxyError(409, 'conflict', describe(body, 'changed concurrently by another request'));
+    return new EngineError('conflict', describe(body, 'changed concurrently by another request'));
   }
   // A start without a variable the process model reads answers 500 "Cannot instantiate process
   // definition …: Unknown property used in expression: ${order…}. Cause: Cannot resolve identifier
   // 'order'" (test/engine/engine-answers.json). The caller left the variable out: their input, not an engine failure.
   if (status === 500 && /^Cannot instantiate process definition \S+: Unknown property used in expression: .*Cause: Cannot resolve identifier '[^']+'$/s.test(body.message ?? '')) {
-    return new ProxyError(400, 'invalid_request', describe(body, 'the process needs a variable the request did not give'));
+    return new EngineError('invalid_request', describe(body, 'the process needs a variable the request did not give'));
   }
-  if (status === 403) return new ProxyError(403, 'forbidden', describe(body, 'the engine refused the operation'));
-  if (status === 409) return new ProxyError(409, 'conflict', describe(body, 'conflict in the engine'));
-  if (status === 413) return new ProxyError(413, 'payload_too_large', describe(body, 'body too large for the engine'));
-  if (status === 415) return new ProxyError(415, 'unsupported_media_type', describe(body, 'unsupported media type'));
-  if (status >= 400 && status < 500) return new ProxyError(400, 'invalid_request', describe(body, `the engine rejected the request (${status})`));
-  return new ProxyError(502, 'engine_error', `engine error ${status}${body.type ? ` ${body.type}` : ''}: ${describe(body, 'no detail')}`);
+  if (status === 403) return new EngineError('forbidden', describe(body, 'the engine refused the operation'));
+  if (status === 409) return new EngineError('conflict', describe(body, 'conflict in the engine'));
+  if (status === 413) return new EngineError('payload_too_large', describe(body, 'body too large for the engine'));
+  if (status === 415) return new EngineError('unsupported_media_type', describe(body, 'unsupported media type'));
+  if (status >= 400 && status < 500) return new EngineError('invalid_request', describe(body, `the engine rejected the request (${status})`));
+  return new EngineError('engine_error', `engine error ${status}${body.type ? ` ${body.type}` : ''}: ${describe(body, 'no detail')}`);
 }
 
 /** Network-level failures reaching the engine (refused, reset, past ENGINE_TIMEOUT), as the client should see them. */
-export function engineFailure(error: unknown): ProxyError {
-  if (error instanceof ProxyError) return error;
-  if (error instanceof EngineTimeout) return new ProxyError(504, 'engine_timeout', 'the engine did not answer within ENGINE_TIMEOUT');
+export function engineFailure(error: unknown): EngineError {
+  if (error instanceof EngineError) return error;
+  if (error instanceof EngineTimeout) return new EngineError('engine_timeout', 'the engine did not answer within ENGINE_TIMEOUT');
   const code = (error as NodeJS.ErrnoException)?.code ?? 'unknown';
-  return new ProxyError(502, 'engine_unavailable', `the engine is unreachable (${code})`);
+  return new EngineError('engine_unavailable', `the engine is unreachable (${code})`);
 }

@@ -1,0 +1,58 @@
+/**
+ * The plan of one engine call, as the route, passthrough or built-in stage makes it and policies
+ * and intercepts narrow it; the engine proxy (engineProxy.ts) then runs it. Every stage above the
+ * proxy speaks these types, so they live here, below all of them.
+ */
+
+/** What planning a call learned that the client's answer may report (e.g. the task's instance). */
+export interface ActionFacts {
+  processInstanceId?: string | null;
+  reason?: string;
+}
+
+/** What the client gets for a successful engine answer, when the route shapes it. */
+export interface ClientAnswer {
+  status: number;
+  body: unknown;
+}
+
+export type AnswerShaper = (engineStatus: number, engineAnswer: unknown) => ClientAnswer | Promise<ClientAnswer>;
+
+/**
+ * What a route handler decides before handing the request to the proxy. Kept in the request context so the
+ * single proxy instance can serve every route.
+ */
+export interface EngineCall {
+  /** When the engine call uses another method than the client's (e.g. a list turned into a POST query). */
+  method?: string;
+  /** Full engine path including ENGINE_URL's base path and the query string. */
+  path: string;
+  /**
+   * The whole body the engine gets, framed by the proxy with its own Content-Length: the client's
+   * checked body, or one the proxy made. Without one, the engine request carries no body at all.
+   */
+  body?: string | Buffer;
+  /** The body's media type; JSON unless said otherwise (the passthrough keeps the client's). */
+  contentType?: string;
+  timeoutMs?: number;
+  successStatus?: (engineStatus: number) => number;
+  /** Shapes a successful engine answer (read, bounded, as JSON) into the client's; see src/answers. */
+  answer?: AnswerShaper;
+  /**
+   * For calls that create something: the client's path for an engine path, so that the answer's
+   * `links[].href` (the engine's own URL) is rewritten, or dropped when there is none.
+   */
+  clientPath?: (enginePath: string) => string | undefined;
+  /**
+   * /engine-rest passthrough: the engine's answers, errors included, reach the client as they are
+   * (Camunda clients parse its `{type, message}`), and the client's Accept is kept.
+   */
+  passthrough?: boolean;
+}
+
+declare module '../http/requestContext.js' {
+  interface RequestContext {
+    /** What the engine proxy sends; set by the route, passthrough or built-in stage. */
+    engineCall?: EngineCall;
+  }
+}
