@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const buildDir = join(repoRoot, 'bench', '.build');
 
-export type ChildEntry = 'engineStandIn' | 'proxyProcess' | 'bareProxy' | 'mintTokens';
+export type ChildEntry = 'engineStandIn' | 'proxyProcess' | 'bareProxy' | 'expressProxy' | 'mintTokens';
 
 /**
  * Children run plain JavaScript (no tsx loader, no source-map support, like `node dist/server.js`):
