@@ -14,13 +14,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSigningKey, mintSessionToken, privateKeyPem, signingKeyFromPrivatePem, testUsers, type SigningKey } from '../test/support/clerkTokens.js';
 import { baseEnv } from '../test/support/proxyHarness.js';
-import { buildChildren, spawnChild, type Child, type ChildEntry } from './lib/children.js';
+import { buildChildren, PRODUCTION_NODE_FLAGS, spawnChild, type Child, type ChildEntry } from './lib/children.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { coreMeter, cpuMeter, memoryDetailMiB, rssMiB } from './lib/procStats.js';
 import { printProfileSummary } from './profileSummary.js';
 
-/** The Node flags the Dockerfile runs the proxy with, so the bench measures what ships. */
-const PRODUCTION_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
 
 // ---------------------------------------------------------------------------------------------
 // Options

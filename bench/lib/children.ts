@@ -6,6 +6,9 @@ import { build } from 'esbuild';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const buildDir = join(repoRoot, 'bench', '.build');
 
+/** The Node flags the Dockerfile runs the proxy with, so the bench measures what ships. */
+export const PRODUCTION_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
+
 export type ChildEntry = 'engineStandIn' | 'proxyProcess' | 'bareProxy' | 'expressProxy' | 'mintTokens';
 
 /**
