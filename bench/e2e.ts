@@ -201,8 +201,13 @@ async function main(): Promise<void> {
     const token = mintSessionToken(key, user, { expiresInSeconds: 3600 });
     const direct = client(engineUrl, basicAuth(ENGINE_USER, ENGINE_PASSWORD));
     const proxied = client(`http://127.0.0.1:${String(port)}`, `Bearer ${token}`);
+    // The proxy's CPU while idle (timers, metrics), so the per-call CPU below can be read against it.
+    await proxied.call('GET', '/api/processes');
+    const idleFrom = cpuSeconds(proxy.pid);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const idleCpuShare = (cpuSeconds(proxy.pid) - idleFrom) / 3;
     const result = await measure(engineUrl, direct, proxied, proxy.pid, runKey);
-    print(result);
+    print(result, idleCpuShare);
     if (flags.json) writeFileSync(flags.json, JSON.stringify({ iterations, warmup, pageSize, engineUrl, results: result }, null, 2));
     direct.agent.destroy();
     proxied.agent.destroy();
@@ -402,7 +407,7 @@ function summary(r: ClassResult) {
   };
 }
 
-function print(results: ClassResult[]): void {
+function print(results: ClassResult[], idleCpuShare: number): void {
   const header = ['class', 'direct p50', 'direct p99', 'proxied p50', 'proxied p99', 'added p50', 'added p99', 'paired diff p50', 'same calls direct p50', 'p99', 'of added p50: queries', 'proxy itself', 'proxy CPU µs/req'];
   const rows = results.map((r) => {
     const s = summary(r);
@@ -442,7 +447,9 @@ function print(results: ClassResult[]): void {
       'query (instead of the plain one), a start is a definition count then the start, a complete is the access check then the complete.',
       "paired diff p50 = median over the iterations of (proxied − direct). same calls direct = the proxy's engine calls for the action, made straight to",
       "the engine and timed together; \"of added p50\" splits added p50 into those calls (same − direct) and the proxy itself (proxied − same).",
-      'proxy CPU = CPU time of the proxy process per proxied call over the measured iterations.',
+      `proxy CPU = CPU time of the proxy process (all threads, user + system) over the measured iterations per proxied call; idle, the proxy used ${fmt(idleCpuShare * 100, 1)} % of a core.`,
+      'At one request at a time a call costs the proxy several times the CPU it costs under load (`npm run bench`: no batching of reads, writes and',
+      'wake-ups, cold caches).',
       '',
     ].join('\n'),
   );
