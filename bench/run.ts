@@ -14,13 +14,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSigningKey, mintSessionToken, privateKeyPem, signingKeyFromPrivatePem, testUsers, type SigningKey } from '../test/support/clerkTokens.js';
 import { baseEnv } from '../test/support/proxyHarness.js';
-import { buildChildren, spawnChild, type Child, type ChildEntry } from './lib/children.js';
+import { buildChildren, PRODUCTION_NODE_FLAGS, spawnChild, type Child, type ChildEntry } from './lib/children.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { coreMeter, cpuMeter, memoryDetailMiB, rssMiB } from './lib/procStats.js';
 import { printProfileSummary } from './profileSummary.js';
 
-/** The Node flags the Dockerfile runs the proxy with, so the bench measures what ships. */
-const PRODUCTION_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -55,7 +53,7 @@ if (flags.help) {
   --duration S        seconds measured per variant (BENCH_DURATION, default 10; --quick: 3)
   --warmup S          seconds of discarded warm-up per variant (BENCH_WARMUP, default 2; --quick: 1)
   --connections N     concurrent keep-alive connections (BENCH_CONNECTIONS, default 32)
-  --variants a,b      subset/order of: auth, nocache, noauth, bare, auth-info, auth-warn (BENCH_VARIANTS, default all)
+  --variants a,b      subset/order of: auth, nocache, noauth, bare, express-hpm, auth-info, auth-warn (BENCH_VARIANTS, default all)
   --rounds N          repeat the sequence N times (rotated), report the median round per variant (default 1)
   --log-level L       LOG_LEVEL of the proxy variants without their own (BENCH_LOG_LEVEL, default silent)
   --proxy-cpus/--load-cpus/--engine-cpus   taskset CPU lists (default 0 / 1 / 1)
@@ -102,11 +100,12 @@ function allVariants(): Record<string, Variant> {
     nocache: { label: 'proxy, auth, AUTH_CACHE=off', entry: 'proxyProcess', env: { LOG_LEVEL: logLevel, AUTH_CACHE: 'off' } },
     noauth: { label: 'proxy, auth skipped (bench)', entry: 'proxyProcess', env: { LOG_LEVEL: logLevel, BENCH_AUTH: 'skip' } },
     bare: { label: 'bare node:http proxy (floor)', entry: 'bareProxy', env: {} },
+    'express-hpm': { label: 'bare express 5 + http-proxy-middleware', entry: 'expressProxy', env: {} },
     'auth-info': { label: 'proxy, auth, LOG_LEVEL=info', entry: 'proxyProcess', env: { LOG_LEVEL: 'info' }, stdout: 'pipe' },
     'auth-warn': { label: 'proxy, auth, LOG_LEVEL=warn', entry: 'proxyProcess', env: { LOG_LEVEL: 'warn' }, stdout: 'pipe' },
   };
 }
-const defaultVariants = ['auth', 'nocache', 'noauth', 'bare', 'auth-info', 'auth-warn'];
+const defaultVariants = ['auth', 'nocache', 'noauth', 'bare', 'express-hpm', 'auth-info', 'auth-warn'];
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -291,12 +290,25 @@ function printRatios(all: Map<string, VariantResult[]>): void {
   if (floor !== undefined) {
     lines.push(`proxy with auth vs bare floor:               ${fmt(floor)} x             (target >= 0.8 x: ${verdict(floor >= 0.8)})${of}${cpuNote(floorCpu, (v) => `${fmt(v)} x`)}`);
   }
+  const stack = perRound(all, ['auth', 'express-hpm'], (a, e) => a!.rps / e!.rps);
+  const stackCpu = perRound(all, ['auth', 'express-hpm'], (a, e) => e!.cpuUsPerRequest / a!.cpuUsPerRequest);
+  if (stack !== undefined) {
+    lines.push(
+      `proxy with auth (as deployed) vs bare express + http-proxy-middleware: ${fmt(stack)} x (target >= 0.9 x: ${verdict(stack >= 0.9)})${of}${cpuNote(stackCpu, (v) => `${fmt(v)} x`)}`,
+    );
+  }
   const p99 = perRound(all, ['auth'], (a) => a!.p99);
   if (p99 !== undefined) lines.push(`p99 of proxy with auth at ${connections} connections:   ${fmt(p99)} ms          (target <= 25 ms: ${verdict(p99 <= 25)})${of}`);
   const nocache = perRound(all, ['nocache', 'noauth'], (c, n) => 1 - c!.rps / n!.rps);
   if (nocache !== undefined) lines.push(`cost of auth without the cache:              ${fmt(nocache * 100, 1)} % fewer req/s`);
   const noauthFloor = perRound(all, ['noauth', 'bare'], (n, b) => n!.rps / b!.rps);
   if (noauthFloor !== undefined) lines.push(`proxy without auth vs bare floor:            ${fmt(noauthFloor)} x`);
+  const noauthStack = perRound(all, ['noauth', 'express-hpm'], (n, e) => n!.rps / e!.rps);
+  const noauthStackCpu = perRound(all, ['noauth', 'express-hpm'], (n, e) => e!.cpuUsPerRequest / n!.cpuUsPerRequest);
+  if (noauthStack !== undefined) lines.push(`proxy without auth vs bare express + HPM:    ${fmt(noauthStack)} x${cpuNote(noauthStackCpu, (v) => `${fmt(v)} x`)}`);
+  const stackFloor = perRound(all, ['express-hpm', 'bare'], (e, b) => e!.rps / b!.rps);
+  const stackFloorCpu = perRound(all, ['express-hpm', 'bare'], (e, b) => b!.cpuUsPerRequest / e!.cpuUsPerRequest);
+  if (stackFloor !== undefined) lines.push(`bare express + HPM vs bare floor:            ${fmt(stackFloor)} x${cpuNote(stackFloorCpu, (v) => `${fmt(v)} x`)}`);
   const info = perRound(all, ['auth-info', 'auth'], (i, a) => 1 - i!.rps / a!.rps);
   if (info !== undefined) {
     const bytes = all.get('auth-info')![0]!.logBytesPerRequest ?? Number.NaN;
@@ -327,7 +339,7 @@ async function tableMode(): Promise<void> {
   const variants = allVariants();
   const ids = (flags.variants ?? process.env.BENCH_VARIANTS ?? defaultVariants.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   for (const id of ids) if (!variants[id]) throw new Error(`unknown variant ${id}; known: ${Object.keys(variants).join(', ')}`);
-  const scripts = await buildChildren(['engineStandIn', 'proxyProcess', 'bareProxy']);
+  const scripts = await buildChildren(['engineStandIn', 'proxyProcess', 'bareProxy', 'expressProxy']);
   const key = createSigningKey('ins_bench');
   const token = mintSessionToken(key, testUsers.alice, { expiresInSeconds: 3600 });
   const engine = await startEngine(scripts.engineStandIn);
@@ -537,7 +549,7 @@ async function profileMode(): Promise<void> {
   const id = flags['profile-variant'] ?? 'auth';
   const variant = allVariants()[id];
   if (!variant) throw new Error(`unknown --profile-variant ${id}; known: ${Object.keys(allVariants()).join(', ')}`);
-  const scripts = await buildChildren(['engineStandIn', 'proxyProcess', 'bareProxy']);
+  const scripts = await buildChildren(['engineStandIn', 'proxyProcess', 'bareProxy', 'expressProxy']);
   const key = createSigningKey('ins_bench');
   const token = mintSessionToken(key, testUsers.alice, { expiresInSeconds: 3600 });
   const dir = join('/tmp', `clerk-camunda-proxy-bench-${process.pid}-${Date.now()}`);

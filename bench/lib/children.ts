@@ -6,7 +6,10 @@ import { build } from 'esbuild';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const buildDir = join(repoRoot, 'bench', '.build');
 
-export type ChildEntry = 'engineStandIn' | 'proxyProcess' | 'bareProxy' | 'mintTokens';
+/** The Node flags the Dockerfile runs the proxy with, so the bench measures what ships. */
+export const PRODUCTION_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
+
+export type ChildEntry = 'engineStandIn' | 'proxyProcess' | 'bareProxy' | 'expressProxy' | 'mintTokens';
 
 /**
  * Children run plain JavaScript (no tsx loader, no source-map support, like `node dist/server.js`):

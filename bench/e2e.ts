@@ -1,0 +1,464 @@
+/**
+ * npm run bench:e2e [-- options]   the same user actions straight to the real Camunda engine and
+ *                                  through the proxy, interleaved; what the proxy adds, per route class
+ *
+ * Starts the real test engine the way the contract tests do (scripts/engine.ts: built with Maven if
+ * stale, its BPMN fixtures deployed by the engine itself on start-up), or uses ENGINE_TEST_URL /
+ * --engine-url when one is already running. Starts the proxy as a child process from the production
+ * bundle (bench/proxyProcess.ts, as in `npm run bench`), with real Clerk verification: a throwaway
+ * key in CLERK_JWT_KEY and a session token minted by test/support/clerkTokens.ts.
+ *
+ * Then, per route class, N iterations of one direct call (BasicAuth) and one proxied call (session
+ * token), alternating which goes first, sequential on one keep-alive connection each. See bench/README.md.
+ */
+import { Agent, request } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { basicAuth, ENGINE_PASSWORD, ENGINE_PROCESS_KEYS, ENGINE_USER, freePort, startEngine, type RunningEngine } from '../scripts/engine.js';
+import { createSigningKey, mintSessionToken, testUsers } from '../test/support/clerkTokens.js';
+import { engineDirect, uniqueKey } from '../test/support/contractHarness.js';
+import { baseEnv } from '../test/support/proxyHarness.js';
+import { buildChildren, PRODUCTION_NODE_FLAGS, spawnChild, type Child } from './lib/children.js';
+import { cpuSeconds } from './lib/procStats.js';
+
+const CLASSES = ['list', 'read', 'start', 'complete'] as const;
+type RouteClass = (typeof CLASSES)[number];
+
+const { values: flags } = parseArgs({
+  options: {
+    iterations: { type: 'string' },
+    warmup: { type: 'string' },
+    classes: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    'engine-url': { type: 'string' },
+    'page-size': { type: 'string' },
+    json: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+  allowPositionals: false,
+});
+
+if (flags.help) {
+  process.stdout.write(`Usage: npm run bench:e2e [-- options]
+  --iterations N      measured iterations per class, each one direct + one proxied call (BENCH_E2E_ITERATIONS, default 300; --quick: 50)
+  --warmup N          discarded iterations per class first (BENCH_E2E_WARMUP, default 30; --quick: 10)
+  --classes a,b       subset/order of: ${CLASSES.join(', ')} (default all)
+  --page-size N       maxResults of the task list (default 20)
+  --engine-url URL    use a running engine (…/engine-rest, demo/demo) instead of starting one; also ENGINE_TEST_URL
+  --quick             50 iterations after 10 warm-up
+  --json FILE         also write every sample as JSON
+`);
+  process.exit(0);
+}
+
+const num = (flag: string | undefined, env: string | undefined, fallback: number) => {
+  const value = Number(flag ?? env ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`not a positive integer: ${flag ?? env}`);
+  return value;
+};
+const iterations = num(flags.iterations, process.env.BENCH_E2E_ITERATIONS, flags.quick ? 50 : 300);
+const warmup = num(flags.warmup, process.env.BENCH_E2E_WARMUP, flags.quick ? 10 : 30);
+const pageSize = num(flags['page-size'], undefined, 20);
+const classes = (flags.classes ?? CLASSES.join(',')).split(',').map((s) => s.trim()).filter(Boolean) as RouteClass[];
+for (const c of classes) if (!CLASSES.includes(c)) throw new Error(`unknown class ${c}; known: ${CLASSES.join(', ')}`);
+
+const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
+const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+// ---------------------------------------------------------------------------------------------
+// A minimal HTTP client: one keep-alive connection per side, the whole answer read before the clock stops.
+
+interface Answer {
+  status: number;
+  text: string;
+  ms: number;
+}
+
+function client(base: string, authorization: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const url = new URL(base);
+  const prefix = url.pathname.replace(/\/+$/, '');
+  return {
+    agent,
+    call(method: string, path: string, body?: unknown): Promise<Answer> {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const headers: Record<string, string | number> = { authorization, accept: 'application/json' };
+      if (payload) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = payload.length;
+      }
+      return new Promise((resolve, reject) => {
+        const started = performance.now();
+        const req = request({ host: url.hostname, port: url.port, method, path: `${prefix}${path}`, agent, headers, timeout: 30_000 }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
+          res.on('error', reject);
+        });
+        req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
+        req.on('error', reject);
+        req.end(payload);
+      });
+    },
+  };
+}
+type Client = ReturnType<typeof client>;
+
+// ---------------------------------------------------------------------------------------------
+// The user and what the proxy stamps for them, so a direct call does the same engine work.
+
+const user = testUsers.alice;
+const stamps = (prefix: 'initiator' | 'completedBy') => ({
+  [prefix]: { value: user.id, type: 'String' },
+  [`${prefix}Email`]: { value: user.email, type: 'String' },
+  [`${prefix}Name`]: { value: user.name, type: 'String' },
+});
+const orgStamp = { initiatorOrgId: { value: user.orgId, type: 'String' } };
+/**
+ * What the proxy adds to a task query for this user (src/authz/boundary.ts taskVisibility): their
+ * own or candidate tasks (groups: the org role), within their organisation. Written out here so the
+ * "same engine calls" side does not depend on src/; the list check below proves it matches.
+ */
+const visibility = {
+  orQueries: [
+    { assignee: user.id, candidateUser: user.id, candidateGroups: [user.orgRole] },
+    { processVariables: [{ name: 'initiatorOrgId', operator: 'eq', value: user.orgId }], tenantIdIn: [user.orgId] },
+  ],
+};
+/** Two calls in a row timed as one user action. */
+const both = async (first: Promise<Answer>, then: () => Promise<Answer>): Promise<Answer> => {
+  const a = await first;
+  if (a.status >= 300) return a;
+  const b = await then();
+  return { ...b, ms: a.ms + b.ms };
+};
+/** A process of the test engine whose one user task is assigned to the initiator. */
+const PROCESS_KEY = 'leaveRequest';
+
+interface Step {
+  /** The call; `i` is the iteration, unique within the class and side. */
+  run(i: number): Promise<Answer>;
+  expect: number;
+  /** Called with every successful answer (collects started instances). */
+  after?: (answer: Answer) => void;
+}
+
+interface ClassPlan {
+  what: string;
+  /** Engine calls behind one proxied call, for the output. */
+  engineCalls: string;
+  /** Untimed preparation before the class runs (warm-up included). */
+  prepare?: (needed: number) => Promise<void>;
+  direct: Step;
+  /** The engine calls the proxy makes for this action (its authorization query included), made straight to the engine. */
+  same: Step;
+  proxied: Step;
+}
+
+const SIDES = ['direct', 'same', 'proxied'] as const;
+type Side = (typeof SIDES)[number];
+
+type Sample = Record<Side, number>;
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+
+async function main(): Promise<void> {
+  const runKey = uniqueKey('bench-e2e');
+  const scripts = await buildChildren(['proxyProcess']);
+  let engine: RunningEngine | undefined;
+  const external = flags['engine-url'] ?? process.env.ENGINE_TEST_URL;
+  let engineUrl: string;
+  if (external) {
+    engineUrl = external.replace(/\/+$/, '');
+    log(`using the running engine at ${engineUrl}`);
+  } else {
+    log('starting the test engine (scripts/engine.ts; a Maven build first if the jar is stale)…');
+    engine = await startEngine({ port: await freePort(), progress: log });
+    engineUrl = engine.url;
+    log(`engine up in ${fmt(engine.startupMs / 1000, 1)} s at ${engineUrl} (log ${engine.logFile})`);
+  }
+  const key = createSigningKey('ins_bench_e2e');
+  const proxy: Child = spawnChild('proxy', scripts.proxyProcess, {
+    env: {
+      ...baseEnv(key, engineUrl),
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_READS: 'off',
+      RATE_LIMIT_WRITES: 'off',
+      RATE_LIMIT_PASSTHROUGH: 'off',
+    },
+    nodeFlags: PRODUCTION_NODE_FLAGS,
+    stdout: 'pipe',
+  });
+  // The proxy's log (warnings and errors only at warn), kept to show if something fails.
+  let proxyLog = '';
+  proxy.process.stdout!.on('data', (chunk: Buffer) => {
+    proxyLog = (proxyLog + chunk.toString('utf8')).slice(-8_000);
+  });
+  try {
+    const { port } = await proxy.ready;
+    // One session token for the run, as a frontend resends its token during its life: verified once, then cached.
+    const token = mintSessionToken(key, user, { expiresInSeconds: 3600 });
+    const direct = client(engineUrl, basicAuth(ENGINE_USER, ENGINE_PASSWORD));
+    const proxied = client(`http://127.0.0.1:${String(port)}`, `Bearer ${token}`);
+    // The proxy's CPU while idle (timers, metrics), so the per-call CPU below can be read against it.
+    await proxied.call('GET', '/api/processes');
+    const idleFrom = cpuSeconds(proxy.pid);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const idleCpuShare = (cpuSeconds(proxy.pid) - idleFrom) / 3;
+    const result = await measure(engineUrl, direct, proxied, proxy.pid, runKey);
+    print(result, idleCpuShare);
+    if (flags.json) writeFileSync(flags.json, JSON.stringify({ iterations, warmup, pageSize, engineUrl, results: result }, null, 2));
+    direct.agent.destroy();
+    proxied.agent.destroy();
+  } catch (error) {
+    if (proxyLog) log(`the proxy's log (tail):\n${proxyLog}`);
+    throw error;
+  } finally {
+    await proxy.stop();
+    await engine?.stop();
+  }
+}
+
+interface ClassResult {
+  id: RouteClass;
+  what: string;
+  engineCalls: string;
+  samples: Sample[];
+  proxyCpuUsPerRequest: number;
+}
+
+async function measure(engineUrl: string, direct: Client, proxied: Client, proxyPid: number, runKey: string): Promise<ClassResult[]> {
+  const deps = await engineDirect<{ key: string }[]>('GET', '/process-definition?latestVersion=true', undefined, undefined, engineUrl);
+  const keys = new Set(deps.json.map((d) => d.key));
+  if (!keys.has(PROCESS_KEY)) throw new Error(`the engine has no '${PROCESS_KEY}' definition (has ${[...keys].join(', ')}; expected ${ENGINE_PROCESS_KEYS.join(', ')})`);
+
+  /** Starts `n` instances straight on the engine, stamped as a start through the proxy would be; returns their tasks. */
+  const startDirect = async (n: number, tag: string): Promise<string[]> => {
+    const instances: string[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const answer = await direct.call('POST', `/process-definition/key/${PROCESS_KEY}/start`, {
+        businessKey: `${runKey}-${tag}-${i}`,
+        variables: { days: { value: 3, type: 'Integer' }, ...stamps('initiator'), ...orgStamp },
+      });
+      if (answer.status !== 200) throw new Error(`untimed start answered ${answer.status}: ${answer.text}`);
+      instances.push((JSON.parse(answer.text) as { id: string }).id);
+    }
+    return tasksOf(instances);
+  };
+  const tasksOf = async (instances: string[]): Promise<string[]> => {
+    const ids: string[] = [];
+    for (let from = 0; from < instances.length; from += 100) {
+      const answer = await engineDirect<{ id: string }[]>('POST', '/task', { processInstanceIdIn: instances.slice(from, from + 100) }, undefined, engineUrl);
+      if (answer.status !== 200) throw new Error(`task query answered ${answer.status}: ${answer.text}`);
+      ids.push(...answer.json.map((t) => t.id));
+    }
+    return ids;
+  };
+
+  // Tasks to complete: those of the instances the start class creates, topped up by untimed starts.
+  const startedInstances: string[] = [];
+  const completable: string[] = [];
+  let readTask = '';
+  const listQuery = `sortBy=created&sortOrder=desc&firstResult=0&maxResults=${pageSize}`;
+
+  const plans: Record<RouteClass, ClassPlan> = {
+    list: {
+      what: `the user's tasks, newest first, one page of ${pageSize}`,
+      engineCalls: '1 engine call (POST /task with the visibility filter)',
+      async prepare() {
+        const tasks = await startDirect(pageSize + 5, 'list');
+        readTask = tasks[0]!;
+        // Same result both ways, or the comparison is wrong.
+        const answers = await Promise.all([plans.list.direct.run(0), plans.list.same.run(0), plans.list.proxied.run(0)]);
+        const ids = (answer: Answer) => (JSON.parse(answer.text) as { id: string }[]).map((t) => t.id).join(',');
+        if (answers.some((a) => a.status !== 200)) throw new Error(`list sanity check: ${answers.map((a) => `${a.status} ${a.text.slice(0, 200)}`).join('; ')}`);
+        if (ids(answers[1]!) !== ids(answers[2]!)) throw new Error("the proxy's task query, made directly, finds other tasks than the proxy: update `visibility` in bench/e2e.ts");
+        if (ids(answers[0]!) !== ids(answers[2]!)) log('warning: the direct and proxied task lists differ (tasks from elsewhere in a shared engine?)');
+      },
+      direct: { run: () => direct.call('GET', `/task?assignee=${encodeURIComponent(user.id)}&${listQuery}`), expect: 200 },
+      same: {
+        run: () => direct.call('POST', `/task?firstResult=0&maxResults=${pageSize}`, { sorting: [{ sortBy: 'created', sortOrder: 'desc' }], ...visibility }),
+        expect: 200,
+      },
+      proxied: { run: () => proxied.call('GET', `/api/tasks?${listQuery}`), expect: 200 },
+    },
+    read: {
+      what: 'one task by id',
+      engineCalls: '1 engine call (POST /task with taskId and the visibility filter, instead of GET /task/{id})',
+      async prepare() {
+        if (!readTask) readTask = (await startDirect(1, 'read'))[0]!;
+      },
+      direct: { run: () => direct.call('GET', `/task/${readTask}`), expect: 200 },
+      same: { run: () => direct.call('POST', '/task', { ...visibility, taskId: readTask }), expect: 200 },
+      proxied: { run: () => proxied.call('GET', `/api/tasks/${readTask}`), expect: 200 },
+    },
+    start: {
+      what: `start '${PROCESS_KEY}' by key with 1 variable (the proxy stamps 4 more; the direct call sends the same 5)`,
+      engineCalls: "2 engine calls (a count of the organisation's own definitions of the key, then the start)",
+      direct: {
+        run: (i) =>
+          direct.call('POST', `/process-definition/key/${PROCESS_KEY}/start`, {
+            businessKey: `${runKey}-d-${i}`,
+            variables: { days: { value: 3, type: 'Integer' }, ...stamps('initiator'), ...orgStamp },
+          }),
+        expect: 200,
+        after: (answer) => startedInstances.push((JSON.parse(answer.text) as { id: string }).id),
+      },
+      same: {
+        run: (i) =>
+          both(direct.call('GET', `/process-definition/count?key=${PROCESS_KEY}&tenantIdIn=${encodeURIComponent(user.orgId)}`), () =>
+            direct.call('POST', `/process-definition/key/${PROCESS_KEY}/start`, {
+              businessKey: `${runKey}-s-${i}`,
+              variables: { days: { value: 3, type: 'Integer' }, ...stamps('initiator'), ...orgStamp },
+            }),
+          ),
+        expect: 200,
+        after: (answer) => startedInstances.push((JSON.parse(answer.text) as { id: string }).id),
+      },
+      proxied: {
+        run: (i) => proxied.call('POST', `/api/processes/${PROCESS_KEY}/start`, { businessKey: `${runKey}-p-${i}`, variables: { days: 3 } }),
+        expect: 201,
+        after: (answer) => startedInstances.push((JSON.parse(answer.text) as { id: string }).id),
+      },
+    },
+    complete: {
+      what: 'complete one of the user’s tasks with 1 variable (the proxy stamps 3 more; the direct call sends the same 4)',
+      engineCalls: '2 engine calls (the access check, a filtered POST /task, then the complete)',
+      async prepare(needed) {
+        completable.push(...(await tasksOf(startedInstances.splice(0))));
+        if (completable.length < needed) completable.push(...(await startDirect(needed - completable.length, 'complete')));
+      },
+      direct: {
+        run: () => direct.call('POST', `/task/${completable.pop()!}/complete`, { variables: { confirmed: { value: true, type: 'Boolean' }, ...stamps('completedBy') } }),
+        expect: 204,
+      },
+      same: {
+        run: () => {
+          const task = completable.pop()!;
+          return both(direct.call('POST', '/task?maxResults=1', { ...visibility, taskId: task }), () =>
+            direct.call('POST', `/task/${task}/complete`, { variables: { confirmed: { value: true, type: 'Boolean' }, ...stamps('completedBy') } }),
+          );
+        },
+        expect: 204,
+      },
+      proxied: {
+        run: () => proxied.call('POST', `/api/tasks/${completable.pop()!}/complete`, { variables: { confirmed: true } }),
+        expect: 200,
+      },
+    },
+  };
+
+  const results: ClassResult[] = [];
+  for (const id of classes) {
+    const plan = plans[id];
+    await plan.prepare?.(SIDES.length * (warmup + iterations));
+    const once = async (side: Side, i: number) => {
+      const step = plan[side];
+      const answer = await step.run(i);
+      if (answer.status !== step.expect) throw new Error(`${id}, ${side}: expected ${step.expect}, got ${answer.status}: ${answer.text.slice(0, 500)}`);
+      step.after?.(answer);
+      return answer.ms;
+    };
+    const samples: Sample[] = [];
+    let cpuBefore = 0;
+    for (let i = 0; i < warmup + iterations; i += 1) {
+      if (i === warmup) cpuBefore = cpuSeconds(proxyPid);
+      // Rotate which side goes first, so none always runs on a just-warmed engine.
+      const sample = {} as Sample;
+      for (let k = 0; k < SIDES.length; k += 1) {
+        const side = SIDES[(i + k) % SIDES.length]!;
+        sample[side] = await once(side, i);
+      }
+      if (i >= warmup) samples.push(sample);
+    }
+    const cpu = cpuSeconds(proxyPid) - cpuBefore;
+    const r: ClassResult = { id, what: plan.what, engineCalls: plan.engineCalls, samples, proxyCpuUsPerRequest: (cpu * 1e6) / iterations };
+    results.push(r);
+    const s = summary(r);
+    log(`${id}: direct p50 ${fmt(s.directP50)} ms, proxied p50 ${fmt(s.proxiedP50)} ms, added p50 ${fmt(s.addedP50)} ms, p99 ${fmt(s.addedP99)} ms`);
+  }
+  return results;
+}
+
+function summary(r: ClassResult) {
+  const sorted = (pick: (s: Sample) => number) => r.samples.map(pick).sort((a, b) => a - b);
+  const d = sorted((s) => s.direct);
+  const m = sorted((s) => s.same);
+  const p = sorted((s) => s.proxied);
+  const directP50 = percentile(d, 0.5);
+  const directP99 = percentile(d, 0.99);
+  const proxiedP50 = percentile(p, 0.5);
+  const proxiedP99 = percentile(p, 0.99);
+  const sameP50 = percentile(m, 0.5);
+  return {
+    directP50,
+    directP99,
+    proxiedP50,
+    proxiedP99,
+    addedP50: proxiedP50 - directP50,
+    addedP99: proxiedP99 - directP99,
+    pairedP50: percentile(sorted((s) => s.proxied - s.direct), 0.5),
+    sameP50,
+    sameP99: percentile(m, 0.99),
+    /** What the proxy's own engine calls add, and what is left for the proxy itself. */
+    queriesP50: sameP50 - directP50,
+    ownP50: proxiedP50 - sameP50,
+  };
+}
+
+function print(results: ClassResult[], idleCpuShare: number): void {
+  const header = ['class', 'direct p50', 'direct p99', 'proxied p50', 'proxied p99', 'added p50', 'added p99', 'paired diff p50', 'same calls direct p50', 'p99', 'of added p50: queries', 'proxy itself', 'proxy CPU µs/req'];
+  const rows = results.map((r) => {
+    const s = summary(r);
+    return [
+      r.id,
+      fmt(s.directP50),
+      fmt(s.directP99),
+      fmt(s.proxiedP50),
+      fmt(s.proxiedP99),
+      fmt(s.addedP50),
+      fmt(s.addedP99),
+      fmt(s.pairedP50),
+      fmt(s.sameP50),
+      fmt(s.sameP99),
+      fmt(s.queriesP50),
+      fmt(s.ownP50),
+      fmt(r.proxyCpuUsPerRequest, 0),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  process.stdout.write(
+    [
+      '',
+      `Real Camunda engine (test/engine), ${iterations} iterations per class after ${warmup} warm-up. Each iteration: the user action straight to the engine ` +
+        "(BasicAuth), the proxy's engine calls for it straight to the engine, and the action through the proxy (Clerk session token, cached after its first " +
+        'verification), rotating which goes first; sequential, one keep-alive connection per side; ms',
+      '',
+      line(header),
+      rule,
+      ...rows.map(line),
+      '',
+      ...results.map((r) => `${r.id}: ${r.what}; through the proxy: ${r.engineCalls}`),
+      '',
+      "added = proxied − direct, of each percentile. It includes the proxy's authorization engine calls: a proxied list or read is one filtered engine",
+      'query (instead of the plain one), a start is a definition count then the start, a complete is the access check then the complete.',
+      "paired diff p50 = median over the iterations of (proxied − direct). same calls direct = the proxy's engine calls for the action, made straight to",
+      "the engine and timed together; \"of added p50\" splits added p50 into those calls (same − direct) and the proxy itself (proxied − same).",
+      `proxy CPU = CPU time of the proxy process (all threads, user + system) over the measured iterations per proxied call; idle, the proxy used ${fmt(idleCpuShare * 100, 1)} % of a core.`,
+      'At one request at a time a call costs the proxy several times the CPU it costs under load (`npm run bench`: no batching of reads, writes and',
+      'wake-ups, cold caches).',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`[bench:e2e] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
