@@ -1,6 +1,5 @@
 import cors from 'cors';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import { createClerkAuthenticator, requireSession, signedInUser, type Authenticator, type MachineAuthenticator } from './auth/clerkSession.js';
 import { createJwksKeyring } from './auth/jwksKeyring.js';
 import { withVerifiedTokenCache } from './auth/verifiedTokenCache.js';
@@ -16,6 +15,7 @@ import { cachedEngineProbe, health, readiness } from './http/health.js';
 import { createLogger, type Logger, type LogSink } from './http/log.js';
 import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from './http/metrics.js';
 import { assignRequestId } from './http/requestId.js';
+import { securityHeaders } from './http/securityHeaders.js';
 import { rateLimitApiCalls, rateLimitedEngineCalls } from './fairUse/rateLimits.js';
 import { createDocsRouter, openApiDocument } from './openapi/index.js';
 import { statistics } from './handlers/statistics.js';
@@ -79,7 +79,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.use(measureRequests(metrics));
   // The access log is info: at warn and above it is not written, and not built either.
   if (config.logLevel === 'info' || config.logLevel === 'debug') app.use(accessLog(deps.accessLogSink ?? process.stdout));
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(
     cors({
       origin: [...config.corsOrigins],
@@ -90,14 +90,10 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     }),
   );
 
-  const engineProbe = cachedEngineProbe(connection);
-  app.get('/health', health(engineProbe));
-  const document = openApiDocument(routeMap);
-  app.use(createDocsRouter(document));
-  app.get('/ready', readiness(engineProbe));
-  app.get('/metrics', serveMetrics(metrics, config.metricsToken, deps.collectMetrics));
-
+  // The two front doors first, so that their calls pass as few layers as possible before their
+  // route; the open endpoints come after them.
   const countAuthFailure = (reason: string) => metrics.authFailures.inc({ reason });
+  const signedIn = requireSession(authenticator, countAuthFailure);
   app.use(
     '/engine-rest',
     passthroughRouter({
@@ -112,9 +108,8 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
       onAuthFailure: countAuthFailure,
     }),
   );
-  app.use('/api', refusePathParameters);
-  app.use(requireSession(authenticator, countAuthFailure));
-  app.use(rateLimitApiCalls(config.rateLimits));
+
+  app.use('/api', refusePathParameters, signedIn, rateLimitApiCalls(config.rateLimits));
   app.get('/api/user', async (_req, res) => {
     const principal = await directory.complete(signedInUser(res));
     contextOf(res).routeId = 'user.get';
@@ -126,6 +121,15 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.get('/api/statistics', statistics(connection));
   app.use(mountRoutes(compileRoutes(routeMap), { connection, engineProxy, directory, bodyLimit: config.bodyLimit, settings: { processes: routeMap.processes }, log }));
 
+  const engineProbe = cachedEngineProbe(connection);
+  app.get('/health', health(engineProbe));
+  const document = openApiDocument(routeMap);
+  app.use(createDocsRouter(document));
+  app.get('/ready', readiness(engineProbe));
+  app.get('/metrics', serveMetrics(metrics, config.metricsToken, deps.collectMetrics));
+
+  // Anything else needs a session too, so an unknown path without a token is 401, never a map of what exists.
+  app.use(signedIn);
   app.use(methodNotAllowed(document.paths));
   app.use(unknownRoute);
   app.use(renderErrors(log));

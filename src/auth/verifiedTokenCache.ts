@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { AuthenticationFailed, type Authenticator } from './clerkSession.js';
 import type { Principal } from './principal.js';
@@ -50,7 +50,7 @@ export function withVerifiedTokenCache(inner: Authenticator, options: VerifiedTo
       if (!authorization) return inner.authenticate(authorization);
       const at = now();
       // A digest of the exact header, not the ~1 KB token itself: the bound is what keeps memory flat.
-      const key = createHash('sha256').update(authorization).digest('base64url');
+      const key = hash('sha256', authorization, 'base64url');
       const hit = verified.get(key);
       if (hit && hit.until > at) return hit.principal;
       const miss = rejected.get(key);
