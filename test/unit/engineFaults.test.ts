@@ -153,6 +153,20 @@ describe('unknown routes', () => {
     expect(h.engine.requests).toHaveLength(0);
   });
 
+  it.each([['/api/nothing-here'], ['/apiv2/processes'], ['/nothing-here'], ['/engine-restx/task']])(
+    'GET %s without a token is 401, never a map of what exists',
+    async (path) => {
+      const res = await request(h.app).get(path);
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual(envelope('unauthenticated', /bearer token/));
+      expect(h.engine.requests).toHaveLength(0);
+    },
+  );
+
+  it.each([['/openapi.json'], ['/docs/'], ['/metrics']])('GET %s, an open endpoint after the two front doors, needs no token', async (path) => {
+    await request(h.app).get(path).expect(200);
+  });
+
   it.each([
     ['DELETE', '/api/processes/order', 'GET, HEAD'],
     ['POST', '/api/tasks/t-1', 'GET, HEAD'],
