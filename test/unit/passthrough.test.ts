@@ -73,6 +73,27 @@ describe('a worker with an M2M token', () => {
     expect(h.engine.lastRequest()!.url).toBe(`/engine-rest/external-task/t-1/${action}`);
   });
 
+  it('gets a fetchAndLock answer larger than any bound streamed through byte for byte', async () => {
+    // 1,100 locked tasks with a 16 KiB variable each: about 18 MiB, above the 16 MiB an object answer is read to.
+    const task = (i: number) => ({ id: `t-${i}`, topicName: 'invoice-check', variables: { pdf: { type: 'String', value: 'x'.repeat(16 * 1024) } } });
+    const answer = `  ${JSON.stringify(Array.from({ length: 1_100 }, (_, i) => task(i)))}`;
+    expect(answer.length).toBeGreaterThan(16 * 1024 * 1024);
+    h.engine.answer('POST', '/engine-rest/external-task/fetchAndLock', { status: 200, body: answer, headers: { 'Content-Type': 'application/json' } });
+    const res = await request(h.app).post('/engine-rest/external-task/fetchAndLock').set('Authorization', worker()).send(fetchAndLock);
+    expect(res.status).toBe(200);
+    expect(res.text).toBe(answer);
+    expect(res.headers['content-type']).toBe('application/json');
+  });
+
+  it("gets an object answer's engine links rewritten to the same /engine-rest path", async () => {
+    const links = [{ method: 'GET', href: 'http://engine.internal:8080/engine-rest/process-instance/p-1', rel: 'self' }];
+    h.engine.answer('POST', '/engine-rest/external-task/t-1/complete', { status: 200, body: ` \n{"id":"p-1","links":${JSON.stringify(links)}}`, headers: { 'Content-Type': 'application/json' } });
+    const res = await request(h.app).post('/engine-rest/external-task/t-1/complete').set('Authorization', worker()).send({ workerId: 'w1' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: 'p-1', links: [{ method: 'GET', href: '/engine-rest/process-instance/p-1', rel: 'self' }] });
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.text)));
+  });
+
   it('without the required scope gets 403, and the engine sees nothing', async () => {
     const res = await request(h.app).post('/engine-rest/external-task/fetchAndLock').set('Authorization', worker(['other'])).send(fetchAndLock);
     expect(res.status).toBe(403);
