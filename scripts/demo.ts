@@ -15,12 +15,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSigningKey, mintSessionToken, privateKeyPem, signingKeyFromPrivatePem, TEST_PUBLISHABLE_KEY, type SessionUser, type SigningKey } from '../test/support/clerkTokens.js';
+import { createSigningKey, mintSessionToken, privateKeyPem, signingKeyFromPrivatePem, type SessionUser, type SigningKey } from '../test/support/clerkTokens.js';
+import { FRONTEND_ORIGIN, serverProcessEnv } from '../test/support/proxyEnv.js';
 import { ensurePrerequisites } from './prerequisites.js';
 import { engineAnswers, EngineToolingMissing, REPO_ROOT, startEngine, type RunningEngine } from './engine.js';
 
 const DEMO_DIR = join(REPO_ROOT, '.demo');
-const FRONTEND_ORIGIN = 'http://localhost:3000';
 const TOKEN_LIFETIME_SECONDS = 8 * 60 * 60;
 
 export const demoUsers = {
@@ -91,17 +91,14 @@ function startProxy(port: number, engineUrl: string, key: SigningKey): ChildProc
   const proxy = spawn(process.execPath, ['dist/server.js'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH,
+    // The demo shows the production defaults, fair use included: the tests' raised limits are unset.
+    env: serverProcessEnv(key, engineUrl, {
       PORT: String(port),
-      HOST: '127.0.0.1',
-      ENGINE_URL: engineUrl,
-      CLERK_JWT_KEY: key.publicKeyPem,
-      CLERK_PUBLISHABLE_KEY: TEST_PUBLISHABLE_KEY,
-      CLERK_AUTHORIZED_PARTIES: FRONTEND_ORIGIN,
       CORS_ORIGINS: FRONTEND_ORIGIN,
-      LOG_LEVEL: 'warn',
-    },
+      RATE_LIMIT_READS: undefined,
+      RATE_LIMIT_WRITES: undefined,
+      RATE_LIMIT_PASSTHROUGH: undefined,
+    }),
   });
   return proxy;
 }

@@ -12,7 +12,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSigningKey, mintMachineToken, mintSessionToken, TEST_PUBLISHABLE_KEY, testUsers } from '../test/support/clerkTokens.js';
+import { createSigningKey, mintMachineToken, mintSessionToken, testUsers } from '../test/support/clerkTokens.js';
+import { serverProcessEnv } from '../test/support/proxyEnv.js';
 import { spawnProcess, waitFor } from '../test/support/processes.js';
 import { freePort, REPO_ROOT, startEngine, type RunningEngine } from './engine.js';
 
@@ -53,21 +54,9 @@ async function main(): Promise<number> {
   const engineUrl = process.env.ENGINE_TEST_URL ?? (engine = await startEngine({ port: await freePort() })).url;
   const key = createSigningKey();
   const port = await freePort();
-  const { PATH, HOME } = process.env;
-  const proxy = spawnProcess(process.execPath, ['dist/server.js'], {
-    PATH,
-    HOME,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    ENGINE_URL: engineUrl,
-    CLERK_JWT_KEY: key.publicKeyPem,
-    CLERK_PUBLISHABLE_KEY: TEST_PUBLISHABLE_KEY,
-    LOG_LEVEL: 'warn',
-    // The fuzzer is one user making thousands of calls a minute; 429 is documented, but would hide the rest.
-    RATE_LIMIT_READS: 'off',
-    RATE_LIMIT_WRITES: 'off',
-    RATE_LIMIT_PASSTHROUGH: 'off',
-  }, REPO_ROOT);
+  // The fuzzer is one user making thousands of calls a minute: baseEnv's limits are far above it,
+  // so the documented 429 never hides the rest.
+  const proxy = spawnProcess(process.execPath, ['dist/server.js'], serverProcessEnv(key, engineUrl, { PORT: String(port) }), REPO_ROOT);
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitFor(async () => ((await fetch(`${base}/health`)).ok ? true : undefined), 15_000, 'the proxy');

@@ -2,8 +2,11 @@ import type { Express } from 'express';
 import { createApp, type AppDeps, type ProxyApp } from '../../src/app.js';
 import { loadConfig, type ProxyConfig } from '../../src/config/env.js';
 import { loadRouteMap, type RouteMap } from '../../src/routes/routeMap.js';
-import { createSigningKey, mintSessionToken, TEST_PUBLISHABLE_KEY, testUsers, type SessionTokenOptions, type SessionUser, type SigningKey } from './clerkTokens.js';
+import { createSigningKey, mintSessionToken, testUsers, type SessionTokenOptions, type SessionUser, type SigningKey } from './clerkTokens.js';
 import { startEngineStandIn, type EngineStandIn } from './engineStandIn.js';
+import { baseEnv } from './proxyEnv.js';
+
+export { baseEnv } from './proxyEnv.js';
 
 /** One key for the whole test process: RSA key generation is the slow part of a test file. */
 let sharedKey: SigningKey | undefined;
@@ -22,21 +25,6 @@ export interface ProxyHarness {
   tokenFor(user?: SessionUser, options?: SessionTokenOptions): string;
   bearer(user?: SessionUser, options?: SessionTokenOptions): string;
   close(): Promise<void>;
-}
-
-export function baseEnv(key: SigningKey, engineUrl: string): NodeJS.ProcessEnv {
-  return {
-    CLERK_JWT_KEY: key.publicKeyPem,
-    CLERK_PUBLISHABLE_KEY: TEST_PUBLISHABLE_KEY,
-    CLERK_AUTHORIZED_PARTIES: 'http://localhost:3000',
-    ENGINE_URL: engineUrl,
-    LOG_LEVEL: 'silent',
-    // Every test (and the bench) runs through the rate limiters, far from their limits: a suite signs
-    // in as a handful of users and makes thousands of calls a minute. Fair use has its own tests.
-    RATE_LIMIT_READS: '1000000/second',
-    RATE_LIMIT_WRITES: '1000000/second',
-    RATE_LIMIT_PASSTHROUGH: '1000000/second',
-  };
 }
 
 /** The real app, real Clerk verification, and the engine stand-in, wired like server.ts does. */

@@ -19,12 +19,12 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basicAuth, freePort, REPO_ROOT, startEngine, type RunningEngine } from '../../scripts/engine.js';
-import { createSigningKey, mintSessionToken, TEST_PUBLISHABLE_KEY, testUsers, type SessionUser, type SigningKey } from '../support/clerkTokens.js';
+import { createSigningKey, mintSessionToken, testUsers, type SessionUser, type SigningKey } from '../support/clerkTokens.js';
+import { FRONTEND_ORIGIN, serverProcessEnv } from '../support/proxyEnv.js';
 import { startNginx, type AccessLogLine, type RunningNginx } from '../support/nginx.js';
 import { startPostgres, type RunningPostgres } from '../support/postgres.js';
 import { isFailure, steadyLoad, summarise, type Sample } from '../support/steadyLoad.js';
 
-const FRONTEND_ORIGIN = 'http://localhost:3000';
 /** The proxies' ENGINE_TIMEOUT, seconds: no answer may take longer than this. */
 const ENGINE_TIMEOUT_S = 10;
 /** What the README promises for an engine node killed under load. */
@@ -54,24 +54,14 @@ function startProxy(name: string, port: number): Promise<Proxy> {
   const child = spawn(process.execPath, ['--max-semi-space-size=8', 'dist/server.js'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH,
+    // The steady load is a handful of users making hundreds of calls a second: baseEnv's limits are
+    // far above it, so fair use (see rateLimits.test.ts) never answers 429 here.
+    env: serverProcessEnv(key, `${engineLbUrl}/engine-rest`, {
       PORT: String(port),
-      HOST: '127.0.0.1',
-      ENGINE_URL: `${engineLbUrl}/engine-rest`,
       ENGINE_TIMEOUT: String(ENGINE_TIMEOUT_S),
       ROUTES_CONFIG: routesFile,
-      CLERK_JWT_KEY: key.publicKeyPem,
-      CLERK_PUBLISHABLE_KEY: TEST_PUBLISHABLE_KEY,
-      CLERK_AUTHORIZED_PARTIES: FRONTEND_ORIGIN,
       CORS_ORIGINS: FRONTEND_ORIGIN,
-      LOG_LEVEL: 'warn',
-      // The steady load is a handful of users making hundreds of calls a second: per-user fair use
-      // would answer most of it 429, and that is not what this test measures (see rateLimits.test.ts).
-      RATE_LIMIT_READS: 'off',
-      RATE_LIMIT_WRITES: 'off',
-      RATE_LIMIT_PASSTHROUGH: 'off',
-    },
+    }),
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
