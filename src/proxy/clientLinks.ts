@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { EngineError } from '../engine/engineErrors.js';
+import { readBounded } from './boundedRead.js';
 import { headersForClient } from './headerHygiene.js';
 
 // An object answer the proxy rewrites is read whole, so it is bounded (a start with its variables in return).
@@ -34,11 +34,9 @@ export function clientLinks(links: readonly Link[], engineBasePath: string, clie
   return kept;
 }
 
-/** The first byte that is not JSON white space, if the chunks hold one. */
-function firstSignificantByte(chunks: readonly Buffer[]): number | undefined {
-  for (const chunk of chunks) {
-    for (const byte of chunk) if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return byte;
-  }
+/** The first byte of a chunk that is not JSON white space, if it has one. */
+function firstSignificantByte(chunk: Buffer): number | undefined {
+  for (const byte of chunk) if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return byte;
   return undefined;
 }
 
@@ -56,42 +54,31 @@ export async function sendWithClientLinks(
   status: number,
   rewrite: (links: readonly Link[]) => Link[],
 ): Promise<void> {
-  const chunks: Buffer[] = [];
-  let size = 0;
   const source = engineAnswer[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  // What is still unread of the answer, once the first chunks were taken from `source`.
+  const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => source };
+  const streamOn = async (head: readonly Buffer[]) => {
+    res.writeHead(status, headersForClient(engineAnswer.headers));
+    await pipeline(async function* () {
+      yield* head;
+      yield* rest;
+    }, res);
+  };
+  if (!/json/i.test(String(engineAnswer.headers['content-type'] ?? ''))) return streamOn([]);
+  const head: Buffer[] = [];
   let first: number | undefined;
   let ended = false;
   while (first === undefined && !ended) {
     const next = await source.next();
     if (next.done) ended = true;
     else {
-      chunks.push(next.value);
-      size += next.value.length;
-      first = firstSignificantByte([next.value]);
+      head.push(next.value);
+      first = firstSignificantByte(next.value);
     }
   }
-  const json = /json/i.test(String(engineAnswer.headers['content-type'] ?? ''));
-  if (!json || (first !== undefined && first !== OPENING_BRACE)) {
-    res.writeHead(status, headersForClient(engineAnswer.headers));
-    const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => source };
-    await pipeline(async function* () {
-      yield* chunks;
-      if (!ended) yield* rest;
-    }, res);
-    return;
-  }
-  while (!ended) {
-    const next = await source.next();
-    if (next.done) break;
-    size += next.value.length;
-    if (size > MAX_REWRITTEN_BODY) {
-      engineAnswer.destroy();
-      throw new EngineError('engine_error', 'the engine answer is too large for the proxy to pass on');
-    }
-    chunks.push(next.value);
-  }
-  let body = Buffer.concat(chunks);
-  if (body.length > 0) {
+  if (first !== undefined && first !== OPENING_BRACE) return streamOn(head);
+  let body = ended ? Buffer.concat(head) : await readBounded(rest, MAX_REWRITTEN_BODY, 'the engine answer is too large for the proxy to pass on', head);
+  if (first === OPENING_BRACE) {
     try {
       const parsed = JSON.parse(body.toString('utf8')) as { links?: unknown };
       if (parsed && typeof parsed === 'object' && Array.isArray(parsed.links)) {

@@ -4,6 +4,9 @@
  * proxy speaks these types, so they live here, below all of them.
  */
 
+/** Methods that carry no body: a client's is refused (see routes/requestBody.ts), and the engine request has none. */
+export const bodilessMethods: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE']);
+
 /** What planning a call learned that the client's answer may report (e.g. the task's instance). */
 export interface ActionFacts {
   processInstanceId?: string | null;

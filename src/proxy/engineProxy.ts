@@ -8,7 +8,8 @@ import type { Logger } from '../http/log.js';
 import type { ProxyMetrics } from '../http/metrics.js';
 import { clientLinks, sendWithClientLinks } from './clientLinks.js';
 import { headersForClient, scrubRequestToEngine } from './headerHygiene.js';
-import type { EngineCall } from './engineCall.js';
+import { readBounded } from './boundedRead.js';
+import { bodilessMethods, type EngineCall } from './engineCall.js';
 import { sendShapedAnswer } from './shapedAnswer.js';
 import { contextOf } from '../http/requestContext.js';
 
@@ -27,8 +28,6 @@ function engineCallOf(res: ServerResponse): EngineCall {
   return contextOf(res as Response).engineCall!;
 }
 
-const bodilessMethods = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
-
 /**
  * The engine request's method, headers and body are the proxy's own: the client's framing headers
  * never cross, and the client's stream was read to its end before the call (see requestBody.ts), so
@@ -43,19 +42,6 @@ function frameEngineRequest(proxyReq: ClientRequest, call: EngineCall): void {
   } else if (!bodilessMethods.has(proxyReq.method)) {
     proxyReq.setHeader('content-length', 0);
   }
-}
-
-function readBounded(stream: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    stream.on('error', reject);
-  });
 }
 
 /**
@@ -121,7 +107,7 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
           return;
         }
         try {
-          const raw = await readBounded(proxyRes, MAX_ERROR_BODY);
+          const raw = (await readBounded(proxyRes, MAX_ERROR_BODY)).toString('utf8');
           sendError(response, normaliseEngineError(status, parseEngineError(raw)));
         } catch (error) {
           if (!response.headersSent) sendError(response, engineFailure(error));

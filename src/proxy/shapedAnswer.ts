@@ -1,31 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnswerShaper } from './engineCall.js';
 import { EngineError } from '../engine/engineErrors.js';
+import { readBounded } from './boundedRead.js';
 
 // Form variables can be long, but an engine answer the proxy reshapes is bounded all the same.
 const MAX_SHAPED_BODY = 4 * 1024 * 1024;
 
-function readJson(stream: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_SHAPED_BODY) {
-        stream.destroy();
-        reject(new EngineError('engine_error', 'the engine answer is too large for the proxy to reshape'));
-      } else chunks.push(chunk);
-    });
-    stream.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      try {
-        resolve(text ? JSON.parse(text) : undefined);
-      } catch {
-        reject(new EngineError('engine_error', 'the engine answered with a body that is not JSON'));
-      }
-    });
-    stream.on('error', reject);
-  });
+async function readJson(stream: IncomingMessage): Promise<unknown> {
+  const text = (await readBounded(stream, MAX_SHAPED_BODY, 'the engine answer is too large for the proxy to reshape')).toString('utf8');
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new EngineError('engine_error', 'the engine answered with a body that is not JSON');
+  }
 }
 
 /** Reads the engine's successful answer and sends the client the shaped one, always JSON. */

@@ -87,7 +87,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
         const context: PolicyContext = {
           principal,
           method: req.method,
-          params: req.params as Record<string, string>,
+          params,
           rawQuery,
           body: body.json,
           engine: createEngineQueries(deps.connection, contextOf(res).requestId),

@@ -1,4 +1,7 @@
 import express, { type Request, type RequestHandler } from 'express';
+import { bodilessMethods } from '../proxy/engineCall.js';
+
+export { bodilessMethods } from '../proxy/engineCall.js';
 import { stageNamed, type RouteDefinition } from '../config/routeMap.js';
 import { routeVocabulary } from './routeMap.js';
 import { badRequest, ProxyError } from '../http/errors.js';
@@ -36,8 +39,6 @@ export interface RequestBody {
   readonly json?: unknown;
 }
 
-/** Methods whose requests never carry a body: one on them is refused, never read as data. */
-export const bodilessMethods: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE']);
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const jsonTypes = ['application/json', 'application/*+json'];
 

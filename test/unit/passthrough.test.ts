@@ -85,6 +85,14 @@ describe('a worker with an M2M token', () => {
     expect(res.headers['content-type']).toBe('application/json');
   });
 
+  it('gets a 502 naming why for an object answer above the 16 MiB the proxy reads to rewrite links', async () => {
+    const answer = JSON.stringify({ id: 'p-1', variables: { pdf: { type: 'String', value: 'x'.repeat(17 * 1024 * 1024) } } });
+    h.engine.answer('POST', '/engine-rest/external-task/t-1/complete', { status: 200, body: answer, headers: { 'Content-Type': 'application/json' } });
+    const res = await request(h.app).post('/engine-rest/external-task/t-1/complete').set('Authorization', worker()).send({ workerId: 'w1' });
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ error: 'engine_error', detail: 'the engine answer is too large for the proxy to pass on' });
+  });
+
   it("gets an object answer's engine links rewritten to the same /engine-rest path", async () => {
     const links = [{ method: 'GET', href: 'http://engine.internal:8080/engine-rest/process-instance/p-1', rel: 'self' }];
     h.engine.answer('POST', '/engine-rest/external-task/t-1/complete', { status: 200, body: ` \n{"id":"p-1","links":${JSON.stringify(links)}}`, headers: { 'Content-Type': 'application/json' } });

@@ -57,6 +57,27 @@ describe('shaped answers', () => {
     expect(res.body.error).toBe('engine_error');
   });
 
+  it('an engine success above 4 MiB is a 502 naming why, not a half-read answer', async () => {
+    const huge = { big: { type: 'String', value: 'x'.repeat(4 * 1024 * 1024), valueInfo: {} } };
+    h.engine.answer('GET', '/engine-rest/process-definition/key/order/form-variables', { status: 200, body: huge });
+    const res = await request(h.app).get('/api/processes/order/form').set('Authorization', h.bearer(alice));
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ error: 'engine_error', detail: 'the engine answer is too large for the proxy to reshape' });
+  });
+
+  it('an engine error answer above 64 KiB is cut there and still mapped with its message', async () => {
+    const message = `Cannot find task with id t-1: ${'x'.repeat(200 * 1024)}`;
+    h.engine.answer('POST', '/engine-rest/task', { status: 500, body: { type: 'RestException', message } });
+    const res = await request(h.app).get('/api/tasks/t-1').set('Authorization', h.bearer(admin));
+    expect(res.status).toBe(502);
+    expect(res.body.error).toBe('engine_error');
+    // The first 64 KiB are not JSON on their own: the detail is the start of the raw text, bounded.
+    expect(res.body.detail.length).toBeLessThan(1_000);
+    // The engine socket was drained, not abandoned: the next call on it is answered.
+    h.engine.answer('GET', '/engine-rest/process-definition', { status: 200, body: [] });
+    await request(h.app).get('/api/processes').set('Authorization', h.bearer(admin)).expect(200);
+  });
+
   it('the form answer keeps every field but the six proxy-owned names', async () => {
     const proxyOwned = ['initiator', 'initiatorEmail', 'initiatorName', 'completedBy', 'completedByEmail', 'completedByName'];
     const field = { type: 'String', value: 'x', valueInfo: {} };
