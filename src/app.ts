@@ -45,6 +45,8 @@ export interface ProxyApp {
   log: Logger;
   /** Releases the keep-alive sockets to the engine. */
   close(): void;
+  /** From now on /ready answers 503 `draining`, so load balancers stop sending new work here. */
+  startDraining(): void;
 }
 
 /** Sessions go through the verified-token cache (unless AUTH_CACHE=off); machines are verified each time. */
@@ -125,7 +127,8 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.get('/health', health(engineProbe));
   const document = openApiDocument(routeMap);
   app.use(createDocsRouter(document));
-  app.get('/ready', readiness(engineProbe));
+  let draining = false;
+  app.get('/ready', readiness(engineProbe, () => draining));
   app.get('/metrics', serveMetrics(metrics, config.metricsToken, deps.collectMetrics));
 
   // Anything else needs a session too, so an unknown path without a token is 401, never a map of what exists.
@@ -134,5 +137,13 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.use(unknownRoute);
   app.use(renderErrors(log));
 
-  return { app, metrics, log, close: () => connection.agent.destroy() };
+  return {
+    app,
+    metrics,
+    log,
+    close: () => connection.agent.destroy(),
+    startDraining: () => {
+      draining = true;
+    },
+  };
 }

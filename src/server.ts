@@ -1,10 +1,10 @@
 import cluster from 'node:cluster';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer, type Server } from 'node:http';
 import { AggregatorRegistry } from 'prom-client';
-import { createApp } from './app.js';
+import { createApp, type ProxyApp } from './app.js';
 import { ConfigError, loadConfig, type ProxyConfig } from './config/env.js';
 import { loadRouteMap, type RouteMap } from './routes/routeMap.js';
+import { DRAIN_QUIET_MS, lameDuck, type LameDuckOptions } from './http/lameDuck.js';
 import { createLogger } from './http/log.js';
 import { createStdoutSink, type FlushableLogSink } from './http/logSink.js';
 
@@ -26,49 +26,23 @@ function loadOrExit(): { config: ProxyConfig; routeMap: RouteMap } {
   }
 }
 
-/**
- * Graceful drain. `server.close()` alone stops accepting but keeps serving keep-alive connections
- * until the limit resets them mid-request. Instead, on the signal:
- * - stop accepting new connections;
- * - close idle keep-alive connections at once;
- * - answer each in-flight request with `Connection: close`, and close its connection after it;
- * - only at DRAIN_TIMEOUT reset what is left, and log how many.
- */
-function drainOnSignals(server: Server, drainTimeoutMs: number, onClosed: () => void, log: (message: string, fields?: object) => void, sink: FlushableLogSink): void {
-  const inFlight = new Set<ServerResponse>();
+/** On SIGTERM or SIGINT: fail readiness, drain (http/lameDuck.ts), release the engine sockets, exit 0. */
+function drainOnSignals(server: Server, proxy: ProxyApp, options: LameDuckOptions, sink: FlushableLogSink): void {
+  const log = (message: string, fields?: object) => proxy.log.info(message, { pid: process.pid, ...fields });
+  const duck = lameDuck(server, options);
   let draining = false;
-
-  /** After this answer the connection closes: said in the header while it can be, else by ending the socket. */
-  const lastOnItsConnection = (res: ServerResponse) => {
-    if (!res.headersSent) res.setHeader('Connection', 'close');
-    const socket: Socket | null = res.socket;
-    res.once('finish', () => socket?.end());
-  };
-
-  server.on('request', (_req, res: ServerResponse) => {
-    inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
-    if (draining) lastOnItsConnection(res);
-  });
-
   const drain = (signal: NodeJS.Signals) => {
     if (draining) return;
     draining = true;
-    log(`${signal} received: draining in-flight requests`, { inFlight: inFlight.size, drainTimeoutMs });
-    for (const res of inFlight) lastOnItsConnection(res);
-    const forceExit = setTimeout(() => {
-      log('drain timed out: resetting the connections left', { resetRequests: inFlight.size });
-      server.closeAllConnections();
-    }, drainTimeoutMs);
-    forceExit.unref();
-    server.close(() => {
-      clearTimeout(forceExit);
-      onClosed();
+    proxy.startDraining();
+    log(`${signal} received: draining in-flight requests`, { drainDelayMs: options.delayMs, drainTimeoutMs: options.timeoutMs });
+    void duck.drain().then(({ resetRequests }) => {
+      if (resetRequests > 0) log('drain timed out: reset the requests left', { resetRequests });
+      proxy.close();
       log('drained, exiting');
       sink.flushSync();
       process.exit(0);
     });
-    server.closeIdleConnections();
   };
   process.on('SIGTERM', drain);
   process.on('SIGINT', drain);
@@ -92,17 +66,18 @@ function clusterMetrics(): Promise<string> {
 function serve(config: ProxyConfig, routeMap: RouteMap): void {
   const inCluster = cluster.isWorker;
   const sink = createStdoutSink();
-  const { app, log, close, metrics } = createApp(config, routeMap, {
+  const proxy = createApp(config, routeMap, {
     log: createLogger(config.logLevel, sink),
     accessLogSink: sink,
     ...(inCluster && { collectMetrics: clusterMetrics }),
   });
+  const { app, log, metrics } = proxy;
   if (inCluster) {
     // prom-client only answers the primary's metric requests once an aggregator exists in the worker.
     void new AggregatorRegistry();
     AggregatorRegistry.setRegistries([metrics.registry]);
   }
-  const { drainTimeoutMs, requestTimeoutMs, headersTimeoutMs, maxConnections } = config.server;
+  const { drainDelayMs, drainTimeoutMs, requestTimeoutMs, headersTimeoutMs, maxConnections } = config.server;
   const server = createServer(
     {
       requestTimeout: requestTimeoutMs,
@@ -120,7 +95,7 @@ function serve(config: ProxyConfig, routeMap: RouteMap): void {
   server.listen(config.port, config.host, () => {
     log.info('listening', { host: config.host, port: config.port, routes: routeMap.routes.length, pid: process.pid });
   });
-  drainOnSignals(server, drainTimeoutMs, close, (message, fields) => log.info(message, { pid: process.pid, ...fields }), sink);
+  drainOnSignals(server, proxy, { delayMs: drainDelayMs, timeoutMs: drainTimeoutMs, quietMs: Math.min(DRAIN_QUIET_MS, drainTimeoutMs) }, sink);
 }
 
 /** WEB_CONCURRENCY > 1: the primary only forks, restarts crashed workers and relays shutdown. */

@@ -61,6 +61,8 @@ export interface ProxyConfig {
   readonly authCache: { readonly enabled: boolean; readonly maxEntries: number; readonly maxTtlMs: number };
   /** How the listening server treats its clients; see server.ts. */
   readonly server: {
+    /** On SIGTERM, how long new connections are still accepted (readiness already fails). */
+    readonly drainDelayMs: number;
     /** On SIGTERM, how long in-flight requests may take before their connections are reset. */
     readonly drainTimeoutMs: number;
     /** A client must send its whole request (headers and body) within this. */
@@ -213,6 +215,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       AUTH_CACHE: str({ choices: ['on', 'off'], default: 'on' }),
       AUTH_CACHE_MAX_ENTRIES: num({ default: 10_000 }),
       AUTH_CACHE_MAX_TTL: num({ default: 60, desc: 'seconds' }),
+      DRAIN_DELAY: num({ default: 0, desc: 'seconds' }),
       DRAIN_TIMEOUT: num({ default: 10, desc: 'seconds' }),
       REQUEST_TIMEOUT: num({ default: 30, desc: 'seconds' }),
       HEADERS_TIMEOUT: num({ default: 10, desc: 'seconds' }),
@@ -230,6 +233,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
     throw new ConfigError('ENGINE_TIMEOUT must be a number of seconds between 0.001 and 2147483');
   }
   const drainTimeoutMs = seconds('DRAIN_TIMEOUT', env.DRAIN_TIMEOUT);
+  const drainDelayMs = Math.round(env.DRAIN_DELAY * 1000);
+  if (!(drainDelayMs >= 0 && drainDelayMs < drainTimeoutMs)) throw new ConfigError('DRAIN_DELAY must be 0 or more seconds, and shorter than DRAIN_TIMEOUT');
   const requestTimeoutMs = seconds('REQUEST_TIMEOUT', env.REQUEST_TIMEOUT);
   const headersTimeoutMs = seconds('HEADERS_TIMEOUT', env.HEADERS_TIMEOUT);
   // Node refuses a server whose header deadline is later than its whole-request deadline.
@@ -265,6 +270,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       maxTtlMs: positiveInteger('AUTH_CACHE_MAX_TTL', env.AUTH_CACHE_MAX_TTL) * 1000,
     }),
     server: Object.freeze({
+      drainDelayMs,
       drainTimeoutMs,
       requestTimeoutMs,
       headersTimeoutMs,

@@ -1,6 +1,7 @@
 import { errorStatuses, type ErrorEnvelope as ContractEnvelope, type ProxyErrorCode } from '@clerk-camunda-proxy/client/contract';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { EngineError } from '../engine/engineErrors.js';
+import { closeAfterLingering } from './lingeringClose.js';
 import type { Logger } from './log.js';
 import { contextOf } from './requestContext.js';
 
@@ -66,6 +67,8 @@ export function sendError(res: Parameters<RequestHandler>[1], error: ClientError
     ...(contextOf(res).camundaErrorFields === true && { type: camundaTypes[error.status] ?? 'RestException', message: error.detail }),
   };
   contextOf(res).errorCode = error.error;
+  // Refused before the client finished sending its body: close, but only after reading what it still sends.
+  if (!res.req.complete) closeAfterLingering(res);
   res.status(error.status).type('application/json').send(JSON.stringify(body));
 }
 

@@ -45,6 +45,13 @@ export function cachedEngineProbe(connection: EngineConnection, cacheMs = PROBE_
   };
 }
 
+/**
+ * Where a client reaches the engine through this proxy. The earlier proxy answered `engine_url` with
+ * its ENGINE_URL, and its clients' health checks require the field; the engine's own address is
+ * never told to anyone, so the field names the proxy's `/engine-rest` passthrough instead.
+ */
+export const ENGINE_URL_FOR_CLIENTS = '/engine-rest';
+
 /** An engine probe as an endpoint: `answer` turns what the engine said into the status and body. */
 function engineProbe(
   probe: EngineProbe,
@@ -56,8 +63,8 @@ function engineProbe(
     const engine = await probe();
     const { status, state } = answer(engine);
     res.setHeader('Cache-Control', 'no-store');
-    // engine_reachable: the field the earlier proxy's health checks read.
-    res.status(status).json({ status: state, timestamp: new Date().toISOString(), engine, engine_reachable: engine.reachable });
+    // engine_url and engine_reachable: the fields the earlier proxy's health checks read.
+    res.status(status).json({ status: state, timestamp: new Date().toISOString(), engine, engine_reachable: engine.reachable, engine_url: ENGINE_URL_FOR_CLIENTS });
   };
 }
 
@@ -68,6 +75,12 @@ function engineProbe(
 export const health = (probe: EngineProbe): RequestHandler =>
   engineProbe(probe, 'health', (engine) => ({ status: 200, state: engine.reachable ? 'healthy' : 'degraded' }));
 
-/** Readiness: 503 while the engine is unreachable, so a load balancer stops sending traffic. */
-export const readiness = (probe: EngineProbe): RequestHandler =>
-  engineProbe(probe, 'ready', (engine) => (engine.reachable ? { status: 200, state: 'ready' } : { status: 503, state: 'unavailable' }));
+/**
+ * Readiness: 503 while the engine is unreachable, so a load balancer stops sending traffic; 503
+ * `draining` from the moment the process was told to stop (see http/lameDuck.ts).
+ */
+export const readiness = (probe: EngineProbe, draining: () => boolean): RequestHandler =>
+  engineProbe(probe, 'ready', (engine) => {
+    if (draining()) return { status: 503, state: 'draining' };
+    return engine.reachable ? { status: 200, state: 'ready' } : { status: 503, state: 'unavailable' };
+  });

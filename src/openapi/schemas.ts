@@ -30,7 +30,7 @@ export function errorEnvelope(codes: readonly string[]): JsonSchema {
 function probeAnswer(states: readonly string[], description: string): JsonSchema {
   return {
     type: 'object',
-    required: ['status', 'timestamp', 'engine', 'engine_reachable'],
+    required: ['status', 'timestamp', 'engine', 'engine_reachable', 'engine_url'],
     properties: {
       status: { enum: states, description },
       timestamp: { type: 'string', format: 'date-time' },
@@ -40,6 +40,7 @@ function probeAnswer(states: readonly string[], description: string): JsonSchema
         properties: { reachable: { type: 'boolean' }, version: nullable('string') },
       },
       engine_reachable: { type: 'boolean', description: 'The same as `engine.reachable`, for health checks written for the earlier proxy' },
+      engine_url: { const: '/engine-rest', description: "Where clients reach the engine through this proxy, for health checks written for the earlier proxy; never the engine's own address" },
     },
   };
 }
@@ -190,5 +191,5 @@ export const schemas: Record<string, JsonSchema> = {
     },
   },
   Health: probeAnswer(['healthy', 'degraded'], '`degraded` while the engine does not answer; the proxy still serves'),
-  Readiness: probeAnswer(['ready', 'unavailable'], '`unavailable` (with 503) while the engine does not answer'),
+  Readiness: probeAnswer(['ready', 'unavailable', 'draining'], '`unavailable` (with 503) while the engine does not answer; `draining` (with 503) once the process was told to stop'),
 };

@@ -1,3 +1,4 @@
+import { parse as parseContentType } from 'content-type';
 import express, { type Request, type RequestHandler } from 'express';
 import { bodilessMethods } from '../proxy/engineCall.js';
 
@@ -42,6 +43,23 @@ export interface RequestBody {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const jsonTypes = ['application/json', 'application/*+json'];
 
+/**
+ * JSON is UTF-8 (RFC 8259); a body that says it is anything else (`charset=latin1`) would be read as
+ * UTF-8 by the proxy and as the named charset by the engine, so the two would disagree on its text.
+ */
+function refuseOtherCharsets(contentType: string): void {
+  const charset = parseContentType(contentType).parameters.charset?.toLowerCase();
+  // The parser is lenient: it drops a charset it cannot read and keeps the first of two, where the
+  // engine may read them otherwise. A header that names a charset must name exactly one, readably.
+  const named = contentType.match(/charset/gi)?.length ?? 0;
+  if (named > 1 || (named === 1 && charset === undefined)) {
+    throw new ProxyError(415, 'unsupported_media_type', 'the charset of the Content-Type header could not be read; send application/json; charset=utf-8');
+  }
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new ProxyError(415, 'unsupported_media_type', `request body must be UTF-8 JSON; charset ${JSON.stringify(charset)} is not supported`);
+  }
+}
+
 const units: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
 /** BODY_LIMIT's `1mb` / `512kb` form (validated in config/env.ts) in bytes, as body-parser reads it. */
@@ -62,7 +80,7 @@ export function readWholeBody(limit: string): RequestHandler {
   return (req, res, next) => {
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > maxBytes) {
-      res.setHeader('Connection', 'close');
+      // Refused before a byte is read; sendError closes the connection after a lingering read.
       throw new ProxyError(413, 'payload_too_large', `request body is larger than the configured limit (${limit})`);
     }
     read(req, res, next);
@@ -81,6 +99,7 @@ export function checkedBody(req: Request, kind: BodyKind): RequestBody {
       return { raw, contentType };
     case 'json': {
       if (!req.is(jsonTypes)) throw new ProxyError(415, 'unsupported_media_type', 'request body must be JSON (Content-Type: application/json)');
+      refuseOtherCharsets(contentType!);
       let text: string;
       try {
         text = strictUtf8.decode(raw);

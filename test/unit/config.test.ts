@@ -43,6 +43,7 @@ describe('loadConfig defaults', () => {
     ['LOG_LEVEL', config.logLevel, 'info'],
     ['TRUST_PROXY', config.trustProxy, false],
     ['DRAIN_TIMEOUT (10 s, in ms)', config.server.drainTimeoutMs, 10_000],
+    ['DRAIN_DELAY (0 s)', config.server.drainDelayMs, 0],
     ['REQUEST_TIMEOUT (30 s, in ms)', config.server.requestTimeoutMs, 30_000],
     ['HEADERS_TIMEOUT (10 s, in ms)', config.server.headersTimeoutMs, 10_000],
     ['MAX_CONNECTIONS (no cap)', config.server.maxConnections, undefined],
@@ -179,8 +180,8 @@ describe('loadConfig: Clerk key sources', () => {
 
 describe('loadConfig: draining, slow clients and fair use', () => {
   it('reads seconds, a connection cap, and calls per interval or off', () => {
-    const config = load({ DRAIN_TIMEOUT: '2.5', REQUEST_TIMEOUT: '5', HEADERS_TIMEOUT: '5', MAX_CONNECTIONS: '500', RATE_LIMIT_READS: '20/second', RATE_LIMIT_WRITES: 'off', RATE_LIMIT_PASSTHROUGH: '5000 / hour' });
-    expect(config.server).toEqual({ drainTimeoutMs: 2_500, requestTimeoutMs: 5_000, headersTimeoutMs: 5_000, maxConnections: 500 });
+    const config = load({ DRAIN_DELAY: '1.5', DRAIN_TIMEOUT: '2.5', REQUEST_TIMEOUT: '5', HEADERS_TIMEOUT: '5', MAX_CONNECTIONS: '500', RATE_LIMIT_READS: '20/second', RATE_LIMIT_WRITES: 'off', RATE_LIMIT_PASSTHROUGH: '5000 / hour' });
+    expect(config.server).toEqual({ drainDelayMs: 1_500, drainTimeoutMs: 2_500, requestTimeoutMs: 5_000, headersTimeoutMs: 5_000, maxConnections: 500 });
     expect(config.rateLimits).toEqual({ reads: { burst: 20, intervalMs: 1_000 }, writes: undefined, passthrough: { burst: 5000, intervalMs: 3_600_000 } });
   });
 });
@@ -221,6 +222,8 @@ describe('loadConfig refuses a misconfiguration with a ConfigError naming the va
     ['no publishable key and no JWKS URL', { CLERK_JWT_KEY: signingKey.publicKeyPem }, 'CLERK_PUBLISHABLE_KEY'],
     ['a secret key but no publishable key', { CLERK_SECRET_KEY: 'sk_test_only' }, 'CLERK_PUBLISHABLE_KEY'],
     ['DRAIN_TIMEOUT=0', { ...minimal, DRAIN_TIMEOUT: '0' }, 'DRAIN_TIMEOUT'],
+    ['DRAIN_DELAY=-1', { ...minimal, DRAIN_DELAY: '-1' }, 'DRAIN_DELAY'],
+    ['a DRAIN_DELAY as long as DRAIN_TIMEOUT', { ...minimal, DRAIN_DELAY: '10', DRAIN_TIMEOUT: '10' }, 'DRAIN_DELAY'],
     ['REQUEST_TIMEOUT=abc', { ...minimal, REQUEST_TIMEOUT: 'abc' }, 'REQUEST_TIMEOUT'],
     ['a HEADERS_TIMEOUT longer than REQUEST_TIMEOUT (Node would refuse to listen)', { ...minimal, HEADERS_TIMEOUT: '20', REQUEST_TIMEOUT: '10' }, 'HEADERS_TIMEOUT'],
     ['MAX_CONNECTIONS=-1', { ...minimal, MAX_CONNECTIONS: '-1' }, 'MAX_CONNECTIONS'],

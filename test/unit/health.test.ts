@@ -27,11 +27,30 @@ describe('/health and /ready', () => {
   afterAll(() => h.close());
   beforeEach(() => h.engine.reset());
 
-  it('answer engine_reachable (the earlier proxy read it) and never the engine URL', async () => {
+  it('answer every field the earlier proxy\'s health test reads, and never the engine URL', async () => {
     const res = await request(h.app).get('/health').expect(200);
+    // The earlier proxy's own test: status, timestamp, engine_url (not null) and engine_reachable.
+    for (const field of ['status', 'timestamp', 'engine_url', 'engine_reachable']) expect(res.body).toHaveProperty(field);
+    expect(res.body.engine_url).not.toBeNull();
     expect(res.body).toMatchObject({ status: 'healthy', engine_reachable: true, engine: { reachable: true, version: '7.24.0' } });
+    // engine_url is where clients reach the engine through the proxy, not where the engine is.
+    expect(res.body.engine_url).toBe('/engine-rest');
     expect(res.text).not.toContain(h.engine.origin);
-    expect(res.text).not.toMatch(/127\.0\.0\.1|engine-rest/);
+    expect(res.text).not.toMatch(/127\.0\.0\.1|localhost|:\d{2,5}\//);
+  });
+
+  it('/ready answers 503 draining once the app is told to drain, while /health stays 200', async () => {
+    const drained = await startProxyHarness({}, { engine: h.engine });
+    try {
+      await request(drained.app).get('/ready').expect(200);
+      drained.proxy.startDraining();
+      const res = await request(drained.app).get('/ready').expect(503);
+      expect(res.body).toMatchObject({ status: 'draining', engine_reachable: true, engine_url: '/engine-rest' });
+      await expectDocumented(drained, '/ready', res);
+      await request(drained.app).get('/health').expect(200);
+    } finally {
+      await drained.close();
+    }
   });
 
   it('answer what their OpenAPI schemas allow: /health healthy, /ready ready', async () => {

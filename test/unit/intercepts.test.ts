@@ -111,6 +111,33 @@ describe('starting a process', () => {
     expect(h.engine.requests).toHaveLength(0);
   });
 
+  it.each(['latin1', 'ISO-8859-1', 'utf-16', '"windows-1252"'])('rejects a JSON body in charset=%s with 415 naming the charset, and the engine sees nothing', async (charset) => {
+    const res = await request(h.app)
+      .post('/api/processes/order/start')
+      .set('Authorization', h.bearer())
+      .set('Content-Type', `application/json; charset=${charset}`)
+      .send('{"variables":{"name":"Jos\xe9"}}');
+    expect(res.status).toBe(415);
+    expect(res.body).toMatchObject({ error: 'unsupported_media_type', detail: expect.stringContaining(charset.replace(/"/g, '').toLowerCase()) });
+    expect(h.engine.requests).toHaveLength(0);
+  });
+
+  it.each(['application/json; charset', 'application/json; charset="utf-8', 'application/json; charset=utf-8; charset=latin1'])(
+    'rejects %s, a charset the engine might read otherwise, with 415',
+    async (contentType) => {
+      const res = await request(h.app).post('/api/processes/order/start').set('Authorization', h.bearer()).set('Content-Type', contentType).send('{}');
+      expect(res.status).toBe(415);
+      expect(res.body.detail).toMatch(/charset/);
+      expect(h.engine.requests).toHaveLength(0);
+    },
+  );
+
+  it.each(['application/json', 'application/json; charset=utf-8', 'application/json;charset=UTF-8', 'application/json; charset="utf8"'])('accepts a JSON body sent as %s', async (contentType) => {
+    const res = await request(h.app).post('/api/processes/order/start').set('Authorization', h.bearer()).set('Content-Type', contentType).send('{"variables":{"name":"José"}}');
+    expect(res.status).toBe(201);
+    expect(h.engine.lastRequest()!.json).toMatchObject({ variables: { name: { value: 'José', type: 'String' } } });
+  });
+
   it('rejects a body over BODY_LIMIT with 413', async () => {
     const res = await start({ variables: { blob: 'x'.repeat(4096) } });
     expect(res.status).toBe(413);

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/engine.js';
+import { DRAIN_QUIET_MS } from '../../src/http/lameDuck.js';
 import { createSigningKey, TEST_PUBLISHABLE_KEY } from '../support/clerkTokens.js';
 import { startEngineStandIn, type EngineStandIn } from '../support/engineStandIn.js';
 import { mintSessionToken, testUsers } from '../support/clerkTokens.js';
@@ -87,7 +88,13 @@ describe('SIGTERM', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       process.kill(server.child.pid!, 'SIGTERM');
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+      // A new connection is refused (fetch would reuse its idle keep-alive one, which is still answered).
+      const refused = await new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.once('connect', () => resolve('accepted'));
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      });
+      expect(refused).toBe('ECONNREFUSED');
       const answer = await inFlight;
       expect(answer.status).toBe(200);
       expect(await server.exited).toBe(0);
@@ -104,26 +111,22 @@ describe('SIGTERM', () => {
 interface ConnectionLog {
   /** Every complete answer: status, its Connection header, and whether it arrived after the signal. */
   answers: { status: number; connection: string | undefined; afterSignal: boolean }[];
-  /**
-   * Requests that failed after the proxy could have received them: the failures a drain must not cause.
-   * (A reused socket closed before any answer is a connection the proxy closed while idle; it never
-   * saw that request, and clients retry it on a new connection, as Node's documentation says to.)
-   */
+  /** Requests that failed once they were sent on an open connection: the failures a drain must not cause. */
   resets: string[];
-  closedWhileIdle: number;
 }
 
 /**
  * `connections` clients, each on its own keep-alive connection, sending GET /api/processes back to
- * back until the proxy stops accepting.
+ * back until the proxy refuses a new connection. A request on a reused connection that fails is a
+ * reset, whatever the reason; only a new connection may be refused.
  */
 function keepAliveLoad(port: number, token: string, connections: number, signalled: () => boolean): Promise<ConnectionLog[]> {
   const one = async (): Promise<ConnectionLog> => {
-    const log: ConnectionLog = { answers: [], resets: [], closedWhileIdle: 0 };
+    const log: ConnectionLog = { answers: [], resets: [] };
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       for (;;) {
-        const outcome = await new Promise<'answered' | 'refused' | 'closed-idle' | 'reset'>((resolve) => {
+        const outcome = await new Promise<'answered' | 'refused' | 'reset'>((resolve) => {
           let answered = false;
           const req = httpRequest({ host: '127.0.0.1', port, path: '/api/processes', agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
             answered = true;
@@ -141,17 +144,15 @@ function keepAliveLoad(port: number, token: string, connections: number, signall
             if (answered) return;
             if (error.code === 'ECONNREFUSED') return resolve('refused');
             // With workers, the primary may accept a new connection and then find no worker still
-            // listening: a refusal that arrives as a reset. Had a worker received the request, the
-            // access-log count below (and the absence of "drain timed out") would show it.
+            // listening: a refusal at connect that arrives as a reset of the new connection. Had a
+            // worker received the request, the access-log count below would show it.
             if (!req.reusedSocket && error.code === 'ECONNRESET') return resolve('refused');
-            if (req.reusedSocket && (error.code === 'ECONNRESET' || error.message === 'socket hang up')) return resolve('closed-idle');
-            log.resets.push(`${error.code ?? ''} ${error.message}`);
+            log.resets.push(`${req.reusedSocket ? 'reused connection' : 'new connection'}: ${error.code ?? ''} ${error.message}`);
             resolve('reset');
           });
           req.end();
         });
-        if (outcome === 'refused' || outcome === 'reset') return log;
-        if (outcome === 'closed-idle') log.closedWhileIdle += 1;
+        if (outcome !== 'answered') return log;
       }
     } finally {
       agent.destroy();
@@ -166,33 +167,31 @@ describe('SIGTERM under steady keep-alive load', () => {
   it.each([
     ['one process', '1'],
     ['two workers', '2'],
-  ])('with %s: every in-flight request is answered with Connection: close, none is reset, and it exits 0', async (_what, workers) => {
+  ])('with %s: every request is answered or refused at connect, none is reset, and it exits 0 within DRAIN_TIMEOUT', async (_what, workers) => {
     const port = await freePort();
     const server = startServer({ PORT: String(port), WEB_CONCURRENCY: workers, DRAIN_TIMEOUT: '5', RATE_LIMIT_READS: 'off' });
     try {
       await healthOf(port);
       engine.slow(150); // every request is in flight for a while, and all can finish within the limit
       let signalAt = 0;
-      const load = keepAliveLoad(port, mintSessionToken(key, testUsers.alice), 16, () => signalAt > 0);
+      const load = keepAliveLoad(port, mintSessionToken(key, testUsers.alice), 32, () => signalAt > 0);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       signalAt = Date.now();
       process.kill(server.child.pid!, 'SIGTERM');
       const connections = await load;
       expect(await server.exited).toBe(0);
+      expect(Date.now() - signalAt).toBeLessThan(5_000);
       const answers = connections.flatMap((c) => c.answers);
 
       expect(connections.flatMap((c) => c.resets)).toEqual([]);
-      expect(answers.length).toBeGreaterThan(16 * 3); // it was under load
+      expect(answers.length).toBeGreaterThan(32 * 3); // it was under load
       expect(answers.every((a) => a.status === 200)).toBe(true);
-      // Each connection's last answer was given after the signal and said the connection closes,
-      // unless its headers were already on the wire when the signal came: then the proxy closed the
-      // connection right after that answer, and the client's next request found it closed.
+      // Each connection's last answer came after the signal and said the connection closes: the
+      // client never sent on a connection the proxy was closing.
       for (const connection of connections) {
         const last = connection.answers.at(-1)!;
-        expect({ status: last.status, afterSignal: last.afterSignal }).toEqual({ status: 200, afterSignal: true });
-        if (last.connection !== 'close') expect({ last, closedWhileIdle: connection.closedWhileIdle }).toEqual({ last, closedWhileIdle: 1 });
+        expect({ status: last.status, afterSignal: last.afterSignal, connection: last.connection }).toEqual({ status: 200, afterSignal: true, connection: 'close' });
       }
-      expect(connections.filter((c) => c.answers.at(-1)!.connection === 'close').length).toBeGreaterThan(connections.length / 2);
       // Every request the proxy received was answered: its access log has one line per answer the clients got.
       const output = server.output();
       expect(servedLines(output, 'processes.list')).toHaveLength(answers.length);
@@ -204,23 +203,38 @@ describe('SIGTERM under steady keep-alive load', () => {
     }
   }, 30_000);
 
-  it('closes idle keep-alive connections at once, while an in-flight request still finishes', async () => {
+  it(`answers a request sent on an idle keep-alive connection soon after the signal, and closes it once idle for ${DRAIN_QUIET_MS} ms`, async () => {
     const port = await freePort();
     const server = startServer({ PORT: String(port), DRAIN_TIMEOUT: '5' });
     try {
       await healthOf(port);
-      const idle = connect(port, '127.0.0.1');
-      await new Promise((resolve) => idle.once('connect', resolve));
-      idle.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
-      await new Promise((resolve) => idle.once('data', resolve)); // answered, now idle and kept alive
-      const idleClosed = new Promise<number>((resolve) => idle.once('close', () => resolve(Date.now())));
+      const openIdle = async () => {
+        const socket = connect(port, '127.0.0.1');
+        let received = '';
+        socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+        await new Promise((resolve) => socket.once('connect', resolve));
+        socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+        await waitFor(async () => (received.includes('"engine_url"') ? true : undefined), 5_000, 'the first answer');
+        received = '';
+        return { socket, received: () => received, closed: new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now()))) };
+      };
+      const quiet = await openIdle(); // answered, now idle and kept alive
+      const busy = await openIdle();
 
       engine.slow(1_500);
       const inFlight = fetch(`http://127.0.0.1:${port}/api/processes`, { headers: { authorization: `Bearer ${mintSessionToken(key, testUsers.alice)}` } });
       await new Promise((resolve) => setTimeout(resolve, 300));
       const signalAt = Date.now();
       process.kill(server.child.pid!, 'SIGTERM');
-      expect((await idleClosed) - signalAt).toBeLessThan(500);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      busy.socket.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n'); // sent on an idle connection after the signal
+      const busyClosedAt = await busy.closed;
+      expect(busy.received()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*Connection: close\r\n/i);
+      expect(busyClosedAt - signalAt).toBeLessThan(DRAIN_QUIET_MS);
+
+      const quietClosedAt = await quiet.closed;
+      expect(quietClosedAt - signalAt).toBeGreaterThanOrEqual(DRAIN_QUIET_MS - 50);
+      expect(quietClosedAt - signalAt).toBeLessThan(DRAIN_QUIET_MS + 500);
       const answer = await inFlight;
       expect(answer.status).toBe(200);
       expect(answer.headers.get('connection')).toBe('close');
@@ -228,6 +242,29 @@ describe('SIGTERM under steady keep-alive load', () => {
       expect(await server.exited).toBe(0);
     } finally {
       engine.reset();
+      if (server.child.exitCode === null) process.kill(server.child.pid!, 'SIGKILL');
+    }
+  });
+
+  it('with DRAIN_DELAY: fails readiness at once, answers new connections with Connection: close until the delay ends, then refuses them', async () => {
+    const port = await freePort();
+    const server = startServer({ PORT: String(port), DRAIN_DELAY: '1.5', DRAIN_TIMEOUT: '5' });
+    try {
+      await healthOf(port);
+      const signalAt = Date.now();
+      process.kill(server.child.pid!, 'SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: 'draining' });
+      expect(ready.headers.get('connection')).toBe('close');
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1_500 - (Date.now() - signalAt)) + 300));
+      await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+      expect(await server.exited).toBe(0);
+      expect(Date.now() - signalAt).toBeLessThan(5_000);
+    } finally {
       if (server.child.exitCode === null) process.kill(server.child.pid!, 'SIGKILL');
     }
   });
@@ -247,7 +284,7 @@ describe('SIGTERM under steady keep-alive load', () => {
       expect(await server.exited).toBe(0);
       expect(Date.now() - signalAt).toBeGreaterThanOrEqual(900);
       expect(Date.now() - signalAt).toBeLessThan(5_000);
-      expect(server.output()).toMatch(/"msg":"drain timed out: resetting the connections left".*"resetRequests":2/);
+      expect(server.output()).toMatch(/"msg":"drain timed out: reset the requests left".*"resetRequests":2/);
     } finally {
       engine.reset();
       if (server.child.exitCode === null) process.kill(server.child.pid!, 'SIGKILL');
