@@ -102,8 +102,8 @@ export const prerequisites: readonly Prerequisite[] = [
     name: 'PostgreSQL 15',
     command: '/usr/lib/postgresql/15/bin/initdb',
     aptPackage: 'postgresql',
-    neededBy: ['topology'],
-    why: 'the database the two engine nodes share',
+    neededBy: ['test', 'topology'],
+    why: 'the database the two engine nodes share, and the audit trail store',
     problem: () => (executable('/usr/lib/postgresql/15/bin/initdb') ? undefined : 'not found'),
   },
   {

@@ -1,4 +1,6 @@
 import cors from 'cors';
+import { createAuditTrail } from './audit/auditTrail.js';
+import { auditRoute } from './handlers/audit.js';
 import express, { type Express } from 'express';
 import { createClerkAuthenticator, requireSession, signedInUser, type Authenticator, type MachineAuthenticator } from './auth/clerkSession.js';
 import { createJwksKeyring } from './auth/jwksKeyring.js';
@@ -43,8 +45,8 @@ export interface ProxyApp {
   app: Express;
   metrics: ProxyMetrics;
   log: Logger;
-  /** Releases the keep-alive sockets to the engine. */
-  close(): void;
+  /** Releases the keep-alive sockets to the engine; writes what the audit trail still holds. */
+  close(): Promise<void>;
   /** From now on /ready answers 503 `draining`, so load balancers stop sending new work here. */
   startDraining(): void;
 }
@@ -72,6 +74,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   const directory = deps.directory ?? defaultDirectory(config, log);
   const metrics = deps.metrics ?? createMetrics();
   const engineProxy = createEngineProxy(connection, log, metrics);
+  const audit = createAuditTrail(config.audit, { log, metrics, stdout: deps.accessLogSink ?? process.stdout });
 
   const app = express();
   app.disable('x-powered-by');
@@ -91,6 +94,9 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
       maxAge: 600,
     }),
   );
+
+  // Every action through either front door leaves an audit record, refusals included (a read passes straight on).
+  app.use(audit.recordActions);
 
   // The two front doors first, so that their calls pass as few layers as possible before their
   // route; the open endpoints come after them.
@@ -121,6 +127,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   if (config.access.tenancy && config.access.personalAccounts === 'refuse') app.use('/api', organisationRequired);
   app.use(deploymentsRouter({ connection, limit: config.deploymentLimit }));
   app.get('/api/statistics', statistics(connection));
+  app.get('/api/audit', auditRoute(audit.store));
   app.use(mountRoutes(compileRoutes(routeMap), { connection, engineProxy, directory, bodyLimit: config.bodyLimit, settings: { processes: routeMap.processes }, log }));
 
   const engineProbe = cachedEngineProbe(connection);
@@ -141,7 +148,10 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     app,
     metrics,
     log,
-    close: () => connection.agent.destroy(),
+    close: async () => {
+      connection.agent.destroy();
+      await audit.close();
+    },
     startDraining: () => {
       draining = true;
     },

@@ -36,9 +36,9 @@ function drainOnSignals(server: Server, proxy: ProxyApp, options: LameDuckOption
     draining = true;
     proxy.startDraining();
     log(`${signal} received: draining in-flight requests`, { drainDelayMs: options.delayMs, drainTimeoutMs: options.timeoutMs });
-    void duck.drain().then(({ resetRequests }) => {
+    void duck.drain().then(async ({ resetRequests }) => {
       if (resetRequests > 0) log('drain timed out: reset the requests left', { resetRequests });
-      proxy.close();
+      await proxy.close();
       log('drained, exiting');
       sink.flushSync();
       process.exit(0);

@@ -74,6 +74,23 @@ export interface ProxyConfig {
   };
   /** Token buckets per caller, by route class; undefined = no limit for that class. */
   readonly rateLimits: Readonly<Record<RouteClass, RateLimit | undefined>>;
+  /** The audit trail of actions (see audit/auditTrail.ts). */
+  readonly audit: AuditConfig;
+}
+
+/** What AUDIT_VARIABLES keeps of the variables a client sent: their names (default), their values, or nothing. */
+export type AuditVariables = 'names' | 'values' | 'none';
+
+export interface AuditConfig {
+  /** The JSON-lines sink: standard output (default), a file, or none (AUDIT_LOG). */
+  readonly lines: { readonly to: 'stdout' } | { readonly to: 'file'; readonly path: string } | { readonly to: 'off' };
+  readonly variables: AuditVariables;
+  /** PostgreSQL for GET /api/audit across replicas and restarts; without it, the recent records of this process. */
+  readonly databaseUrl?: string;
+  /** Records waiting for the database at most (AUDIT_QUEUE_MAX). */
+  readonly queueMax: number;
+  /** Records kept in memory for GET /api/audit without a database (AUDIT_RECENT). */
+  readonly recent: number;
 }
 
 /** The classes of calls a caller's fair use is counted in. */
@@ -120,6 +137,17 @@ const rateLimit = makeValidator<RateLimit | false>((input) => {
   const burst = Number(match?.[1]);
   if (!match || !Number.isSafeInteger(burst) || burst < 1) throw new EnvError('must be calls per interval, e.g. 600/minute or 20/second, or off');
   return Object.freeze({ burst, intervalMs: intervals[match[2]!]! });
+});
+
+const postgresUrl = makeValidator<string>((input) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(input);
+  } catch {
+    throw new EnvError('must be a postgres:// URL');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new EnvError('must be a postgres:// URL');
+  return input;
 });
 
 const byteSize = makeValidator<string>((input) => {
@@ -223,6 +251,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       RATE_LIMIT_READS: rateLimit({ default: { burst: 600, intervalMs: 60_000 } }),
       RATE_LIMIT_WRITES: rateLimit({ default: { burst: 60, intervalMs: 60_000 } }),
       RATE_LIMIT_PASSTHROUGH: rateLimit({ default: { burst: 1200, intervalMs: 60_000 } }),
+      AUDIT_LOG: str({ default: 'stdout', desc: 'stdout, off, or a file path' }),
+      AUDIT_VARIABLES: str({ choices: ['names', 'values', 'none'], default: 'names' }),
+      AUDIT_DATABASE_URL: postgresUrl({ default: undefined }),
+      AUDIT_QUEUE_MAX: num({ default: 10_000 }),
+      AUDIT_RECENT: num({ default: 10_000 }),
     },
     { reporter: throwingReporter },
   );
@@ -275,6 +308,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       requestTimeoutMs,
       headersTimeoutMs,
       maxConnections: env.MAX_CONNECTIONS > 0 ? env.MAX_CONNECTIONS : undefined,
+    }),
+    audit: Object.freeze({
+      lines: Object.freeze(env.AUDIT_LOG === 'stdout' || env.AUDIT_LOG === 'off' ? { to: env.AUDIT_LOG } : { to: 'file' as const, path: env.AUDIT_LOG }),
+      variables: env.AUDIT_VARIABLES as AuditConfig['variables'],
+      databaseUrl: env.AUDIT_DATABASE_URL || undefined,
+      queueMax: positiveInteger('AUDIT_QUEUE_MAX', env.AUDIT_QUEUE_MAX),
+      recent: positiveInteger('AUDIT_RECENT', env.AUDIT_RECENT),
     }),
     rateLimits: Object.freeze({
       reads: env.RATE_LIMIT_READS || undefined,

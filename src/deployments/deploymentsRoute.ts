@@ -56,6 +56,7 @@ export function deploymentsRouter(deps: DeploymentsDeps): Router {
     if (answer.status >= 300) throw normaliseEngineError(answer.status, parseEngineError(answer.body));
     // `links` carry the engine's own base URL, which must never reach a browser.
     const { links: _links, ...deployment } = JSON.parse(answer.body) as Record<string, unknown>;
+    if (typeof deployment.id === 'string') Object.assign(contextOf(res), { createdId: deployment.id, createdName: 'deploymentId' });
     res.status(201).json(deployment);
   };
 

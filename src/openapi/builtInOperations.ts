@@ -65,6 +65,27 @@ export const builtInPaths: Record<string, PathItem> = {
       },
     },
   },
+  '/api/audit': {
+    get: {
+      operationId: 'audit.list',
+      summary: 'Who did what: the audit trail, newest first',
+      description:
+        "An organisation's administrators read their organisation's records; platform operators (and administrators with TENANCY=off) every record; anyone else gets 403. Served from PostgreSQL with AUDIT_DATABASE_URL, else from the most recent AUDIT_RECENT records of the process that answers.",
+      tags: ['audit'],
+      parameters: [
+        { name: 'objectId', in: 'query', description: 'Records naming this task, instance, process key, deployment or external task', schema: { type: 'string' } },
+        { name: 'userId', in: 'query', schema: { type: 'string' } },
+        { name: 'from', in: 'query', description: 'ISO-8601 with an offset, inclusive', schema: { type: 'string', format: 'date-time' } },
+        { name: 'to', in: 'query', description: 'ISO-8601 with an offset, exclusive', schema: { type: 'string', format: 'date-time' } },
+        { name: 'firstResult', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+        { name: 'maxResults', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+      ],
+      responses: {
+        200: { description: 'The records', content: { 'application/json': { schema: { type: 'array', items: ref('AuditRecord') } } } },
+        ...errorResponseRefs([400, 401, 403, 429, 503]),
+      },
+    },
+  },
   '/api/deployments': {
     post: {
       operationId: 'deployments.create',

@@ -6,7 +6,8 @@ import { forbidden, notFound } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
 import type { EngineCall } from '../proxy/engineCall.js';
 import { bodilessMethods, checkedBody, readWholeBody } from '../routes/requestBody.js';
-import { enginePathOf, normalisedSegments } from './pathPattern.js';
+import { isAction, objectsNamed } from '../audit/auditRecord.js';
+import { enginePathOf, normalisedSegments, type PathPattern } from './pathPattern.js';
 import { findRule, mayUse, type Caller, type PassthroughRule } from './passthroughRules.js';
 import { pinnedFetchAndLock } from './tenantPin.js';
 import { contextOf } from '../http/requestContext.js';
@@ -42,6 +43,15 @@ async function callerOf(req: Request, deps: PassthroughDeps): Promise<Caller> {
  * section allows. Engine answers, errors included, pass through unchanged, because these clients
  * parse the engine's own `{type, message}`.
  */
+/** A matched rule's path parameters, by name. */
+function paramsOf(pattern: PathPattern, segments: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  pattern.segments.forEach((segment, index) => {
+    if ('param' in segment) params[segment.param] = segments[index]!;
+  });
+  return params;
+}
+
 export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
   const readBody = readWholeBody(deps.bodyLimit);
   return async (req, res, next) => {
@@ -53,6 +63,7 @@ export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
     const segments = normalisedSegments(rawPath);
     const rule = findRule(deps.rules, req.method, segments);
     contextOf(res).routeId = rule?.id ?? 'passthrough';
+    if (rule && isAction(req.method)) contextOf(res).auditObjects = objectsNamed(rule.audited, paramsOf(rule.pattern, segments));
 
     let caller: Caller;
     try {

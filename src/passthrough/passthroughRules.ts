@@ -1,3 +1,4 @@
+import { auditedObjectsOf, type AuditedObjects } from '../audit/auditRecord.js';
 import type { Principal } from '../auth/principal.js';
 import type { MachinePrincipal } from '../auth/clerkSession.js';
 import { isAllowed } from '../authz/allow.js';
@@ -10,18 +11,22 @@ export interface PassthroughRule {
   readonly pattern: PathPattern;
   readonly timeoutMs?: number;
   readonly definition: PassthroughDefinition;
+  /** The engine objects its path names, for the audit trail. */
+  readonly audited: AuditedObjects;
 }
 
 export function compilePassthrough(definitions: readonly PassthroughDefinition[]): readonly PassthroughRule[] {
-  return definitions.map((definition) =>
-    Object.freeze({
+  return definitions.map((definition) => {
+    const pattern = compilePathPattern(definition.path);
+    return Object.freeze({
       id: definition.id,
       method: definition.method,
-      pattern: compilePathPattern(definition.path),
+      pattern,
       timeoutMs: definition.timeout === undefined ? undefined : Math.round(definition.timeout * 1000),
       definition,
-    }),
-  );
+      audited: auditedObjectsOf(pattern.segments),
+    });
+  });
 }
 
 export function findRule(rules: readonly PassthroughRule[], method: string, segments: readonly string[]): PassthroughRule | undefined {

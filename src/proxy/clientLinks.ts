@@ -53,7 +53,7 @@ export async function sendWithClientLinks(
   res: ServerResponse,
   status: number,
   rewrite: (links: readonly Link[]) => Link[],
-): Promise<void> {
+): Promise<{ createdId?: string }> {
   const source = engineAnswer[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   // What is still unread of the answer, once the first chunks were taken from `source`.
   const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => source };
@@ -64,7 +64,7 @@ export async function sendWithClientLinks(
       yield* rest;
     }, res);
   };
-  if (!/json/i.test(String(engineAnswer.headers['content-type'] ?? ''))) return streamOn([]);
+  if (!/json/i.test(String(engineAnswer.headers['content-type'] ?? ''))) return streamOn([]).then(() => ({}));
   const head: Buffer[] = [];
   let first: number | undefined;
   let ended = false;
@@ -76,11 +76,14 @@ export async function sendWithClientLinks(
       first = firstSignificantByte(next.value);
     }
   }
-  if (first !== undefined && first !== OPENING_BRACE) return streamOn(head);
+  if (first !== undefined && first !== OPENING_BRACE) return streamOn(head).then(() => ({}));
+  let createdId: string | undefined;
   let body = ended ? Buffer.concat(head) : await readBounded(rest, MAX_REWRITTEN_BODY, 'the engine answer is too large for the proxy to pass on', head);
   if (first === OPENING_BRACE) {
     try {
-      const parsed = JSON.parse(body.toString('utf8')) as { links?: unknown };
+      const parsed = JSON.parse(body.toString('utf8')) as { id?: unknown; links?: unknown };
+      // The id of what the call created (a started instance), for the audit trail.
+      if (typeof parsed?.id === 'string') createdId = parsed.id;
       if (parsed && typeof parsed === 'object' && Array.isArray(parsed.links)) {
         body = Buffer.from(JSON.stringify({ ...parsed, links: rewrite(parsed.links as Link[]) }));
       }
@@ -90,4 +93,5 @@ export async function sendWithClientLinks(
   }
   res.writeHead(status, { ...headersForClient(engineAnswer.headers), 'content-length': body.length });
   res.end(body);
+  return createdId === undefined ? {} : { createdId };
 }

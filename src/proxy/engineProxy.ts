@@ -92,6 +92,10 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
           const { clientPath } = call;
           await sendWithClientLinks(proxyRes, response, call.successStatus ? call.successStatus(status) : status, (links) =>
             clientLinks(links, connection.basePath, clientPath),
+          ).then(
+            ({ createdId }) => {
+              if (createdId !== undefined) contextOf(response).createdId = createdId;
+            },
           ).catch((error: unknown) => (response.headersSent ? response.destroy() : sendError(response, engineFailure(error))));
           return;
         }

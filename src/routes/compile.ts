@@ -1,4 +1,5 @@
 import type { Answer } from '../answers/answer.js';
+import { auditedObjectsOf, type AuditedObjects } from '../audit/auditRecord.js';
 import { answers } from '../answers/index.js';
 import { policies } from '../authz/policies/index.js';
 import type { Policy } from '../authz/policy.js';
@@ -27,15 +28,18 @@ export interface CompiledRoute {
   /** For the decision log: the policy's name, `allow` or `signed-in`. */
   readonly decidedBy: string;
   readonly bodyKind: BodyKind;
+  /** The engine objects its path names, for the audit trail. */
+  readonly audited: AuditedObjects;
 }
 
 export function compileRoutes(routeMap: RouteMap): readonly CompiledRoute[] {
-  return routeMap.routes.map((definition) =>
-    Object.freeze({
+  return routeMap.routes.map((definition) => {
+    const engine = compileEngineTemplate(definition.engine);
+    return Object.freeze({
       id: definition.id,
       method: definition.method,
       path: definition.path,
-      engine: compileEngineTemplate(definition.engine),
+      engine,
       fixedQuery: definition.query ? new Map(Object.entries(definition.query)) : undefined,
       engineMethod: definition.engineMethod,
       engineBody: definition.engineBody,
@@ -46,6 +50,7 @@ export function compileRoutes(routeMap: RouteMap): readonly CompiledRoute[] {
       policy: definition.policy === undefined ? undefined : stageNamed(policies, definition.policy),
       decidedBy: definition.policy ?? (definition.allow ? 'allow' : 'signed-in'),
       bodyKind: bodyKindOf(definition),
-    }),
-  );
+      audited: auditedObjectsOf(engine.segments),
+    });
+  });
 }

@@ -16,6 +16,7 @@ import { assertClientQuery } from './pagingQuery.js';
 import { checkedBody, readWholeBody } from './requestBody.js';
 import { signedInUser } from '../auth/clerkSession.js';
 import { contextOf } from '../http/requestContext.js';
+import { isAction, objectsNamed } from '../audit/auditRecord.js';
 
 export interface RouteDeps {
   connection: EngineConnection;
@@ -47,8 +48,14 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
       if (log.level === 'debug') log.debug('authorization', { userId: principal.id, route: route.id, policy: decidedBy, outcome, reason });
     };
 
-    const checkAllow: RequestHandler = (_req, res, next) => {
-      contextOf(res).routeId = route.id;
+    const audited = isAction(route.method) ? route.audited : undefined;
+    const checkAllow: RequestHandler = (req, res, next) => {
+      const context = contextOf(res);
+      context.routeId = route.id;
+      if (audited) {
+        context.auditObjects = objectsNamed(audited, req.params as Record<string, string>);
+        if (audited.created) context.createdName = audited.created;
+      }
       const principal = signedInUser(res);
       if (!isAllowed(principal, route.allow)) {
         decided(principal, 'deny', 'allow rule');
@@ -75,6 +82,8 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
         ...(forwarded !== undefined && { body: forwarded }),
       };
       if (intercept) {
+        const clientVariables = (body.json as { variables?: unknown } | undefined)?.variables;
+        if (clientVariables && typeof clientVariables === 'object' && !Array.isArray(clientVariables)) contextOf(res).auditVariables = clientVariables as Record<string, unknown>;
         const intercepted = await intercept.engineBody(body.json, () => deps.directory.complete(principal));
         if (intercepted.dropped?.length && log.level === 'debug') {
           log.debug('proxy-owned variables left out', { requestId: contextOf(res).requestId, route: route.id, userId: principal.id, names: intercepted.dropped });

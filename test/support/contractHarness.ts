@@ -5,6 +5,7 @@ import { createApp, type ProxyApp } from '../../src/app.js';
 import { loadConfig, type ProxyConfig } from '../../src/config/env.js';
 import { loadRouteMap, type RouteDefinition, type RouteMap } from '../../src/routes/routeMap.js';
 import { createLogger } from '../../src/http/log.js';
+import type { AuditRecord } from '../../src/audit/auditRecord.js';
 import { mintSessionToken, testUsers, type SessionTokenOptions, type SessionUser } from './clerkTokens.js';
 import { baseEnv, testSigningKey } from './proxyHarness.js';
 
@@ -46,6 +47,8 @@ export interface ContractProxy {
   bearer(user?: SessionUser, options?: SessionTokenOptions): string;
   /** Every request this proxy served, from its access log (res.locals.routeId, status). */
   served: ServedRequest[];
+  /** Every audit record this proxy wrote (AUDIT_LOG=stdout, the default), in order. */
+  audited: AuditRecord[];
   /** The access-log entry of a supertest response, matched by its X-Request-Id. */
   servedBy(res: TestResponse): Promise<ServedRequest>;
   close(): void;
@@ -61,9 +64,15 @@ export function startContractProxy(env: NodeJS.ProcessEnv = {}): ContractProxy {
   const config = loadConfig({ ...baseEnv(key, env.ENGINE_URL ?? engineTestUrl()), LOG_LEVEL: 'info', ...env });
   const routeMap = loadRouteMap(config.routesConfigPath);
   const served: ServedRequest[] = [];
+  const audited: AuditRecord[] = [];
   const accessLogSink = {
     write(line: string) {
-      for (const text of line.split('\n')) if (text.trim()) served.push(JSON.parse(text) as ServedRequest);
+      for (const text of line.split('\n')) {
+        if (!text.trim()) continue;
+        const entry = JSON.parse(text) as { msg?: string };
+        if (entry.msg === 'audit') audited.push(entry as AuditRecord);
+        else served.push(entry as ServedRequest);
+      }
     },
   };
   const proxy = createApp(config, routeMap, { log: createLogger('silent'), accessLogSink });
@@ -90,6 +99,7 @@ export function startContractProxy(env: NodeJS.ProcessEnv = {}): ContractProxy {
     tokenFor,
     bearer: (user, options) => `Bearer ${tokenFor(user, options)}`,
     served,
+    audited,
     servedBy,
     close: () => proxy.close(),
   };

@@ -23,6 +23,12 @@ export interface RunningPostgres {
   dir: string;
   /** psql -c SQL, answers the rows as text (tab-separated, no header). */
   query(sql: string): string;
+  /** postgres://USER@127.0.0.1:PORT/DATABASE, for node-postgres. */
+  url: string;
+  /** Stops the server, keeping its data (a database outage). */
+  pause(): void;
+  /** Starts it again on the same port, with the same data. */
+  resume(): void;
   /** pg_ctl stop -m fast, then removes the cluster's directory. Safe to call twice. */
   stop(): void;
 }
@@ -73,8 +79,11 @@ export async function startPostgres(opts: { database?: string; user?: string } =
     database,
     user,
     jdbcUrl: `jdbc:postgresql://127.0.0.1:${port}/${database}`,
+    url: `postgres://${user}@127.0.0.1:${port}/${database}`,
     dir,
     query: (sql) => psql(database, sql),
+    pause: () => void run(join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', '-t', '30', 'stop'], 'pg_ctl stop'),
+    resume: () => void run(join(PG_BIN, 'pg_ctl'), ['-D', data, '-l', log, '-o', serverOptions, '-w', '-t', '60', 'start'], 'pg_ctl start'),
     stop() {
       if (stopped) return;
       stopped = true;

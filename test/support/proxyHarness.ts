@@ -47,7 +47,7 @@ export async function startProxyHarness(
     tokenFor,
     bearer: (user, tokenOptions) => `Bearer ${tokenFor(user, tokenOptions)}`,
     async close() {
-      proxy.close();
+      await proxy.close();
       if (!options.engine) await engine.stop();
     },
   };

@@ -10,6 +10,7 @@ const layers: readonly (readonly string[])[] = [
   ['config'], // env and the route map: typed, frozen data
   ['engine'], // the Camunda engine client: connection, queries, errors, variable typing; no HTTP responses
   ['http'], // the request context, error envelope, request id, logs, metrics, health
+  ['audit'], // the audit trail: records of actions, their sinks and stores
   ['auth'], // Clerk session -> Principal
   ['proxy'], // the one engine proxy: runs a planned EngineCall, header hygiene, links, shaped answers
   ['authz'], // allow rules, the organisation boundary, the named policies

@@ -54,6 +54,7 @@ describe('the OpenAPI document of the route map', () => {
       'user.get GET /api/user',
       'deployments.create POST /api/deployments',
       'statistics.get GET /api/statistics',
+      'audit.list GET /api/audit',
       ...shipped.routes.map((route) => `${route.id} ${route.method} ${asOpenApiPath(route.path)}`),
       ...shipped.passthrough.map((entry) => `${entry.id} ${entry.method} /engine-rest${asOpenApiPath(entry.path)}`),
     ];

@@ -71,8 +71,9 @@ describe('the prerequisite check before npm test', () => {
     expect(run.stderr).toContain('`npm run test:topology` needs tools this machine lacks');
     expect(run.stderr).toMatch(/- nginx \(nginx\): \/nonexistent\/nginx \(NGINX_BIN\) not found; install: (sudo )?apt-get install -y nginx-light\n/);
     expect(prerequisites.filter((tool) => tool.neededBy.includes('topology')).map((tool) => tool.name)).toEqual(['Java 17+', 'Maven 3.8+', 'PostgreSQL 15', 'nginx']);
-    // npm test itself needs neither.
+    // npm test needs PostgreSQL too (the audit store's tests), but not nginx.
     expect(runCheck({ NGINX_BIN: '/nonexistent/nginx', PREREQUISITES_INSTALL: 'never' })).toMatchObject({ status: 0, stderr: '' });
+    expect(prerequisites.filter((tool) => tool.neededBy.includes('test')).map((tool) => tool.name)).toContain('PostgreSQL 15');
   });
 
   it('checks only what the demo needs for npm run demo', () => {

@@ -20,6 +20,7 @@ export const errorStatuses = {
   engine_error: 502,
   engine_unavailable: 502,
   engine_timeout: 504,
+  audit_unavailable: 503,
   internal_error: 500,
 } as const satisfies Record<string, number>;
 
