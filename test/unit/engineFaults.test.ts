@@ -190,7 +190,7 @@ describe('GET /health', () => {
   it('needs no token and reports the engine version', async () => {
     const res = await request(h.app).get('/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'healthy', timestamp: expect.any(String), engine: { reachable: true, version: '7.24.0' }, engine_reachable: true });
+    expect(res.body).toEqual({ status: 'healthy', timestamp: expect.any(String), engine: { reachable: true, version: '7.24.0' }, engine_reachable: true, engine_url: '/engine-rest' });
     expect(h.engine.lastRequest()!.headers.authorization).toMatch(/^Basic /);
   });
 
@@ -200,9 +200,10 @@ describe('GET /health', () => {
     try {
       const res = await request(down.app).get('/health');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'degraded', timestamp: expect.any(String), engine: { reachable: false, version: null }, engine_reachable: false });
+      expect(res.body).toEqual({ status: 'degraded', timestamp: expect.any(String), engine: { reachable: false, version: null }, engine_reachable: false, engine_url: '/engine-rest' });
       expect(res.text).not.toContain(String(port));
-      expect(res.text).not.toContain('engine-rest');
+      // engine_url names the proxy's own passthrough, never ENGINE_URL.
+      expect(res.text).not.toMatch(/127\.0\.0\.1|http:/);
     } finally {
       await down.close();
     }

@@ -2,6 +2,8 @@ import { camundaRoutes, type ClientRoute } from './camundaRoutes.js';
 import { createRouteCaller, type CamundaClientOptions } from './routeCaller.js';
 import type {
   ActivityInstance,
+  AuditQuery,
+  AuditRecord,
   Deployment,
   DeploymentFile,
   HistoricActivityInstance,
@@ -49,6 +51,8 @@ export interface CamundaClient {
   unclaimTask(id: string): Promise<TaskAssignment>;
   getUser(): Promise<Principal>;
   getStatistics(): Promise<Statistics>;
+  /** The audit trail: an organisation's administrators read their organisation's records (others get 403). */
+  getAuditTrail(query?: AuditQuery): Promise<AuditRecord[]>;
   /** Deploys for the caller's organisation (administrators only; the proxy says 201). */
   deploy(files: readonly DeploymentFile[], options?: { name?: string }): Promise<Deployment>;
 }
@@ -85,6 +89,7 @@ export function createCamundaClient(options: CamundaClientOptions): CamundaClien
     unclaimTask: (id) => call(routes.unclaimTask, { params: { id } }),
     getUser: () => call(routes.getUser),
     getStatistics: () => call(routes.getStatistics),
+    getAuditTrail: (query) => call(routes.getAuditTrail, { query }),
     deploy: (files, options) => {
       const form = new FormData();
       if (options?.name !== undefined) form.set('deployment-name', options.name);

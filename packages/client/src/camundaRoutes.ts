@@ -31,6 +31,7 @@ export const camundaRoutes = {
   // Served by the proxy itself, not by the route map.
   getUser: { routeId: 'user.get', method: 'GET', path: '/api/user' },
   getStatistics: { routeId: 'statistics.get', method: 'GET', path: '/api/statistics' },
+  getAuditTrail: { routeId: 'audit.list', method: 'GET', path: '/api/audit' },
   deploy: { routeId: 'deployments.create', method: 'POST', path: '/api/deployments' },
 } as const satisfies Record<string, ClientRoute>;
 

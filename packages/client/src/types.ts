@@ -159,6 +159,34 @@ export interface Statistics {
   activeTasks: number;
 }
 
+/** GET /api/audit filters: every given one applies; newest first, 50 a page (500 at most). */
+export interface AuditQuery extends ListQuery {
+  objectId?: string;
+  userId?: string;
+  /** ISO-8601 with an offset, inclusive / exclusive. */
+  from?: string;
+  to?: string;
+  firstResult?: number;
+  maxResults?: number;
+}
+
+/** One action: who, which organisation, which engine objects, and what came of it. */
+export interface AuditRecord {
+  id: string;
+  time: string;
+  requestId: string;
+  userId: string | null;
+  orgId: string | null;
+  machineId: string | null;
+  routeId: string | null;
+  method: string;
+  path: string;
+  status: number;
+  outcome: 'done' | 'refused' | 'failed' | 'abandoned';
+  objects: Record<string, string>;
+  variables?: string[] | Record<string, unknown>;
+}
+
 /** One file to deploy: a BPMN, DMN or form file, by its file name. */
 export interface DeploymentFile {
   /** e.g. `invoice.bpmn`; the extension decides what the engine makes of it. */
