@@ -16,6 +16,7 @@ import { createLogger, type Logger, type LogSink } from './http/log.js';
 import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from './http/metrics.js';
 import { assignRequestId } from './http/requestId.js';
 import { securityHeaders } from './http/securityHeaders.js';
+import { createCallerLimits, setLimits } from './fairUse/callerLimits.js';
 import { rateLimitApiCalls, rateLimitedEngineCalls } from './fairUse/rateLimits.js';
 import { createDocsRouter, openApiDocument } from './openapi/index.js';
 import { statistics } from './handlers/statistics.js';
@@ -43,7 +44,7 @@ export interface ProxyApp {
   app: Express;
   metrics: ProxyMetrics;
   log: Logger;
-  /** Releases the keep-alive sockets to the engine. */
+  /** Releases the keep-alive sockets to the engine and the rate-limit store's connection. */
   close(): void;
 }
 
@@ -70,6 +71,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   const directory = deps.directory ?? defaultDirectory(config, log);
   const metrics = deps.metrics ?? createMetrics();
   const engineProxy = createEngineProxy(connection, log, metrics);
+  const callerLimits = createCallerLimits(setLimits(config.rateLimits), config.rateLimitStore, { log, registry: metrics.registry });
 
   const app = express();
   app.disable('x-powered-by');
@@ -101,7 +103,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
       basePath: connection.basePath,
       sessions: authenticator,
       machines: machineAuthenticator,
-      engineProxy: rateLimitedEngineCalls(config.rateLimits.passthrough, engineProxy),
+      engineProxy: rateLimitedEngineCalls(callerLimits, engineProxy),
       connection,
       bodyLimit: config.bodyLimit,
       log,
@@ -109,7 +111,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     }),
   );
 
-  app.use('/api', refusePathParameters, signedIn, rateLimitApiCalls(config.rateLimits));
+  app.use('/api', refusePathParameters, signedIn, rateLimitApiCalls(callerLimits));
   app.get('/api/user', async (_req, res) => {
     const principal = await directory.complete(signedInUser(res));
     contextOf(res).routeId = 'user.get';
@@ -134,5 +136,13 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.use(unknownRoute);
   app.use(renderErrors(log));
 
-  return { app, metrics, log, close: () => connection.agent.destroy() };
+  return {
+    app,
+    metrics,
+    log,
+    close: () => {
+      connection.agent.destroy();
+      callerLimits.close();
+    },
+  };
 }
