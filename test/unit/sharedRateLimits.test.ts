@@ -221,7 +221,7 @@ describe('RATE_LIMIT_STORE_FAILURE=open (the default): the store goes away mid-l
 
   it('does not hang on a store that stops answering without closing its connection (SIGSTOP)', async () => {
     const [a] = replicas as [Replica];
-    await redis.command('PING');
+    await waitFor(async () => (metricValue(await a.metrics(), 'proxy_rate_limit_store_up') === 1 ? true : undefined), 10_000, 'the store to be up');
     redis.pause();
     try {
       const timings: number[] = [];
