@@ -256,7 +256,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       RATE_LIMIT_PASSTHROUGH: rateLimit({ default: { burst: 1200, intervalMs: 60_000 } }),
       RATE_LIMIT_STORE: storeUrl({ default: undefined }),
       RATE_LIMIT_STORE_FAILURE: str({ choices: ['open', 'closed'], default: 'open' }),
-      RATE_LIMIT_STORE_TIMEOUT: num({ default: 0.25, desc: 'seconds' }),
+      RATE_LIMIT_STORE_TIMEOUT: num({ default: 0.5, desc: 'seconds' }),
     },
     { reporter: throwingReporter },
   );

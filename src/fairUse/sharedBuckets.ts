@@ -54,8 +54,8 @@ export function createSharedBuckets(store: RateLimitStoreConfig, limits: ClassLi
     commandTimeout: store.timeoutMs,
     socketTimeout: store.timeoutMs,
     connectTimeout: Math.max(store.timeoutMs, 1_000),
-    // Reconnect for ever, at most a second apart: a store that comes back is used again within a second.
-    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+    // Reconnect at once, then for ever at most a second apart: a store that comes back is used again within a second.
+    retryStrategy: (attempt) => Math.min((attempt - 1) * 100, 1_000),
     // Calls of one event-loop turn go to the store in one write.
     enableAutoPipelining: true,
   }) as StoreClient;

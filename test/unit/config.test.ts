@@ -185,8 +185,8 @@ describe('loadConfig: draining, slow clients and fair use', () => {
     expect(config.rateLimits).toEqual({ reads: { burst: 20, intervalMs: 1_000 }, writes: undefined, passthrough: { burst: 5000, intervalMs: 3_600_000 } });
   });
 
-  it('reads a shared store: fail open and a quarter of a second by default', () => {
-    expect(load({ RATE_LIMIT_STORE: 'redis://redis:6379' }).rateLimitStore).toEqual({ url: 'redis://redis:6379', description: 'redis://redis:6379', onFailure: 'open', timeoutMs: 250 });
+  it('reads a shared store: fail open and half a second by default', () => {
+    expect(load({ RATE_LIMIT_STORE: 'redis://redis:6379' }).rateLimitStore).toEqual({ url: 'redis://redis:6379', description: 'redis://redis:6379', onFailure: 'open', timeoutMs: 500 });
   });
 
   it.each<[string, string, string]>([
