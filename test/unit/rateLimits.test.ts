@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { mintMachineToken, testUsers } from '../support/clerkTokens.js';
 import { startProxyHarness, type ProxyHarness } from '../support/proxyHarness.js';
+import { waitFor } from '../support/processes.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,7 +37,10 @@ describe.each(stores)('buckets %s', (_store, storeEnv) => {
   /** A new proxy; the store outlives it, so each starts with an empty one, as a new process starts with empty buckets. */
   const startReplica = async (env: NodeJS.ProcessEnv) => {
     await redis.command('FLUSHALL');
-    return startProxyHarness({ ...storeEnv(), ...env });
+    const h = await startProxyHarness({ ...storeEnv(), ...env });
+    // With a store, its first calls need the connection: wait for it rather than race it.
+    if (storeEnv().RATE_LIMIT_STORE) await waitFor(async () => ((await request(h.app).get('/metrics')).text.includes('proxy_rate_limit_store_up 1') ? true : undefined), 10_000, 'the store');
+    return h;
   };
 
   describe('fair use on /api: a token bucket per user and class of calls', () => {

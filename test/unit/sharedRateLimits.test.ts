@@ -57,7 +57,8 @@ describe('two proxy processes with one RATE_LIMIT_STORE', () => {
       }),
     );
     for (const replica of replicas) {
-      await waitFor(async () => ((await fetch(`${replica.url}/health`)).ok ? true : undefined), 30_000, `replica ${replica.url}`).catch((error: Error) => {
+      const connected = async () => ((await (await fetch(`${replica.url}/metrics`)).text()).includes('proxy_rate_limit_store_up 1') ? true : undefined);
+      await waitFor(connected, 30_000, `replica ${replica.url} serving, with its store`).catch((error: Error) => {
         throw new Error(`${error.message}\n${replica.process.output()}`);
       });
     }
