@@ -17,6 +17,7 @@ import { baseEnv } from '../test/support/proxyHarness.js';
 import { buildChildren, PRODUCTION_NODE_FLAGS, spawnChild, type Child, type ChildEntry } from './lib/children.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { coreMeter, cpuMeter, memoryDetailMiB, rssMiB } from './lib/procStats.js';
+import { startRedisServer, type RedisServer } from '../test/support/redisServer.js';
 import { printProfileSummary } from './profileSummary.js';
 
 
@@ -53,7 +54,7 @@ if (flags.help) {
   --duration S        seconds measured per variant (BENCH_DURATION, default 10; --quick: 3)
   --warmup S          seconds of discarded warm-up per variant (BENCH_WARMUP, default 2; --quick: 1)
   --connections N     concurrent keep-alive connections (BENCH_CONNECTIONS, default 32)
-  --variants a,b      subset/order of: auth, nocache, noauth, bare, express-hpm, auth-info, auth-warn (BENCH_VARIANTS, default all)
+  --variants a,b      subset/order of: auth, nocache, noauth, bare, express-hpm, auth-info, auth-warn, auth-redis (BENCH_VARIANTS, default all)
   --rounds N          repeat the sequence N times (rotated), report the median round per variant (default 1)
   --log-level L       LOG_LEVEL of the proxy variants without their own (BENCH_LOG_LEVEL, default silent)
   --proxy-cpus/--load-cpus/--engine-cpus   taskset CPU lists (default 0 / 1 / 1)
@@ -92,6 +93,8 @@ interface Variant {
   env: NodeJS.ProcessEnv;
   /** Where the child's stdout goes: `pipe` = drained by this process, like a log collector. */
   stdout?: 'ignore' | 'pipe';
+  /** Its buckets in a shared store: the bench starts a redis-server (on the engine's core) for it. */
+  store?: boolean;
 }
 
 function allVariants(): Record<string, Variant> {
@@ -103,9 +106,23 @@ function allVariants(): Record<string, Variant> {
     'express-hpm': { label: 'bare express 5 + http-proxy-middleware', entry: 'expressProxy', env: {} },
     'auth-info': { label: 'proxy, auth, LOG_LEVEL=info', entry: 'proxyProcess', env: { LOG_LEVEL: 'info' }, stdout: 'pipe' },
     'auth-warn': { label: 'proxy, auth, LOG_LEVEL=warn', entry: 'proxyProcess', env: { LOG_LEVEL: 'warn' }, stdout: 'pipe' },
+    'auth-redis': { label: 'proxy, auth, buckets in Redis (RATE_LIMIT_STORE)', entry: 'proxyProcess', env: { LOG_LEVEL: logLevel }, store: true },
   };
 }
-const defaultVariants = ['auth', 'nocache', 'noauth', 'bare', 'express-hpm', 'auth-info', 'auth-warn'];
+const defaultVariants = ['auth', 'nocache', 'noauth', 'bare', 'express-hpm', 'auth-info', 'auth-warn', 'auth-redis'];
+
+/** The rate-limit store of the `store` variants, while one runs (see startStoreFor). */
+let rateLimitStoreUrl: string | undefined;
+
+/** A redis-server for the variants that keep their buckets in one, pinned with the engine stand-in; undefined when none does. */
+async function startStoreFor(variants: readonly Variant[]): Promise<RedisServer | undefined> {
+  if (!variants.some((variant) => variant.store)) return undefined;
+  const store = await startRedisServer({ cpus: engineCpus }).catch((error: Error) => {
+    throw new Error(`the auth-redis variant needs Debian's redis-server (apt-get install redis-server): ${error.message}`);
+  });
+  rateLimitStoreUrl = store.url;
+  return store;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -146,7 +163,14 @@ const extraProxyEnv: NodeJS.ProcessEnv = Object.fromEntries(
 );
 
 function proxyEnv(key: SigningKey, engineUrl: string, variant: Variant): NodeJS.ProcessEnv {
-  return { ...baseEnv(key, engineUrl), NODE_ENV: 'production', ...variant.env, ...extraProxyEnv };
+  return {
+    ...baseEnv(key, engineUrl),
+    NODE_ENV: 'production',
+    ...variant.env,
+    // Fail closed: a bench of the store must never be served by the in-process fallback unnoticed (503s count as non-2xx).
+    ...(variant.store && { RATE_LIMIT_STORE: rateLimitStoreUrl, RATE_LIMIT_STORE_FAILURE: 'closed' }),
+    ...extraProxyEnv,
+  };
 }
 
 /** Drains a piped stdout (as a log collector would) and counts what it got. */
@@ -321,6 +345,15 @@ function printRatios(all: Map<string, VariantResult[]>): void {
       `LOG_LEVEL=warn vs silent:                    ${fmt(warn * 100, 1)} % fewer req/s, ${fmt(bytes, 0)} log bytes/request${bytes > 10 ? '  (the access log still writes at warn)' : ''}`,
     );
   }
+  const storeCost = perRound(all, ['auth-redis', 'auth'], (r, a) => 1 - r!.rps / a!.rps);
+  const storeCpu = perRound(all, ['auth-redis', 'auth'], (r, a) => r!.cpuUsPerRequest / a!.cpuUsPerRequest - 1);
+  const storeP50 = perRound(all, ['auth-redis', 'auth'], (r, a) => r!.p50 - a!.p50);
+  if (storeCost !== undefined) {
+    lines.push(
+      `shared store (Redis) vs in-process buckets:  ${fmt(storeCost * 100, 1)} % fewer req/s, ${fmt((storeCpu ?? Number.NaN) * 100, 1)} % more proxy CPU/request, ` +
+        `p50 ${fmt(storeP50 ?? Number.NaN)} ms added${connections > 1 ? ` (at ${connections} connections; --connections 1 for one request's latency)` : ''}`,
+    );
+  }
   const disturbed = [...all.values()].flat().filter((r) => r.proxyCoreOthers + r.proxyCoreSteal > 0.05 || r.proxyCpu < 0.9);
   if (disturbed.length > 0) {
     lines.push(
@@ -343,6 +376,10 @@ async function tableMode(): Promise<void> {
   const key = createSigningKey('ins_bench');
   const token = mintSessionToken(key, testUsers.alice, { expiresInSeconds: 3600 });
   const engine = await startEngine(scripts.engineStandIn);
+  const store = await startStoreFor(ids.map((id) => variants[id]!)).catch(async (error: unknown) => {
+    await engine.child.stop();
+    throw error;
+  });
   log(
     `${ids.length} variants x ${rounds} round(s), ${warmupSeconds}s warm-up + ${durationSeconds}s each, ${connections} connections; ` +
       `proxy on CPU ${proxyCpus}, load on CPU ${loadCpus}, engine on CPU ${engineCpus}; node ${process.version}`,
@@ -364,6 +401,7 @@ async function tableMode(): Promise<void> {
     }
   } finally {
     await engine.child.stop();
+    await store?.stop();
   }
   const results = ids.map((id) => median(all.get(id)!));
   process.stdout.write(
@@ -555,6 +593,10 @@ async function profileMode(): Promise<void> {
   const dir = join('/tmp', `clerk-camunda-proxy-bench-${process.pid}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   const engine = await startEngine(scripts.engineStandIn);
+  const store = await startStoreFor([variant]).catch(async (error: unknown) => {
+    await engine.child.stop();
+    throw error;
+  });
   try {
     const nodeFlags = [...PRODUCTION_NODE_FLAGS, '--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '200'];
     // The measured window (after warm-up), in the profile's clock: CLOCK_MONOTONIC, like process.hrtime.
@@ -575,6 +617,7 @@ async function profileMode(): Promise<void> {
     });
   } finally {
     await engine.child.stop();
+    await store?.stop();
   }
 }
 

@@ -99,6 +99,18 @@ export const prerequisites: readonly Prerequisite[] = [
     problem: (env) => (outputOf('curl', ['--version'], env) === undefined ? 'not found on PATH' : undefined),
   },
   {
+    name: 'Redis',
+    command: 'redis-server',
+    aptPackage: 'redis-server',
+    neededBy: ['test'],
+    why: 'the shared rate-limit store the fair-use tests run proxy replicas against',
+    // REDIS_SERVER, when set, is the one the tests start (test/support/redisServer.ts).
+    problem: (env) => {
+      if (env.REDIS_SERVER) return executable(env.REDIS_SERVER) ? undefined : `${env.REDIS_SERVER} (REDIS_SERVER) not found`;
+      return onPath('redis-server', env) ? undefined : 'not found on PATH';
+    },
+  },
+  {
     name: 'PostgreSQL 15',
     command: '/usr/lib/postgresql/15/bin/initdb',
     aptPackage: 'postgresql',

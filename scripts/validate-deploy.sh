@@ -38,6 +38,10 @@ echo "== helm template (defaults; HPA off; an existing Secret)"
 helm template proxy "$CHART" --set-file routeMap=routes.config.json >"$out/default.yaml"
 helm template proxy "$CHART" --set-file routeMap=routes.config.json \
   --set autoscaling.enabled=false --set existingSecret=proxy-credentials >"$out/variants.yaml"
+helm template proxy "$CHART" --set-file routeMap=routes.config.json \
+  --set secrets.RATE_LIMIT_STORE=redis://redis-master:6379/0 --set rateLimitStore.onFailure=closed >"$out/store.yaml"
+grep -q 'RATE_LIMIT_STORE: "redis://redis-master:6379/0"' "$out/store.yaml"
+grep -A1 'name: RATE_LIMIT_STORE_FAILURE' "$out/store.yaml" | grep -q 'value: "closed"'
 
 # The chart refuses what would break a deployment, with a message saying why.
 if helm template proxy "$CHART" >/dev/null 2>"$out/err"; then echo "a chart without a route map must not render" >&2; exit 1; fi
@@ -46,6 +50,10 @@ if helm template proxy "$CHART" --set-file routeMap=routes.config.json --set ter
   echo "a grace period shorter than preStop + drain must not render" >&2; exit 1
 fi
 grep -q 'terminationGracePeriodSeconds must exceed' "$out/err"
+if helm template proxy "$CHART" --set-file routeMap=routes.config.json --set rateLimitStore.onFailure=ignore >/dev/null 2>"$out/err"; then
+  echo "a rateLimitStore.onFailure other than open or closed must not render" >&2; exit 1
+fi
+grep -q 'rateLimitStore.onFailure must be open or closed' "$out/err"
 
 # What the manifests must say (readiness/liveness paths, the route map's content, non-root).
 grep -q 'path: /ready' "$out/default.yaml"
@@ -58,7 +66,7 @@ done
 
 for version in "${KUBERNETES_VERSIONS[@]}"; do
   echo "== Kubernetes $version schemas (strict)"
-  validate -k "$version" "$out/default.yaml" "$out/variants.yaml"
+  validate -k "$version" "$out/default.yaml" "$out/variants.yaml" "$out/store.yaml"
 done
 
 echo "== self-check: a misspelt field fails"

@@ -18,6 +18,7 @@ import { createLogger, type Logger, type LogSink } from './http/log.js';
 import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from './http/metrics.js';
 import { assignRequestId } from './http/requestId.js';
 import { securityHeaders } from './http/securityHeaders.js';
+import { createCallerLimits, setLimits } from './fairUse/callerLimits.js';
 import { rateLimitApiCalls, rateLimitedEngineCalls } from './fairUse/rateLimits.js';
 import { createDocsRouter, openApiDocument } from './openapi/index.js';
 import { statistics } from './handlers/statistics.js';
@@ -45,7 +46,7 @@ export interface ProxyApp {
   app: Express;
   metrics: ProxyMetrics;
   log: Logger;
-  /** Releases the keep-alive sockets to the engine; writes what the audit trail still holds. */
+  /** Releases the keep-alive sockets to the engine and the rate-limit store's connection; writes what the audit trail still holds. */
   close(): Promise<void>;
   /** From now on /ready answers 503 `draining`, so load balancers stop sending new work here. */
   startDraining(): void;
@@ -75,6 +76,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   const metrics = deps.metrics ?? createMetrics();
   const engineProxy = createEngineProxy(connection, log, metrics);
   const audit = createAuditTrail(config.audit, { log, metrics, stdout: deps.accessLogSink ?? process.stdout });
+  const callerLimits = createCallerLimits(setLimits(config.rateLimits), config.rateLimitStore, { log, registry: metrics.registry });
 
   const app = express();
   app.disable('x-powered-by');
@@ -109,7 +111,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
       basePath: connection.basePath,
       sessions: authenticator,
       machines: machineAuthenticator,
-      engineProxy: rateLimitedEngineCalls(config.rateLimits.passthrough, engineProxy),
+      engineProxy: rateLimitedEngineCalls(callerLimits, engineProxy),
       connection,
       bodyLimit: config.bodyLimit,
       log,
@@ -117,7 +119,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     }),
   );
 
-  app.use('/api', refusePathParameters, signedIn, rateLimitApiCalls(config.rateLimits));
+  app.use('/api', refusePathParameters, signedIn, rateLimitApiCalls(callerLimits));
   app.get('/api/user', async (_req, res) => {
     const principal = await directory.complete(signedInUser(res));
     contextOf(res).routeId = 'user.get';
@@ -150,6 +152,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     log,
     close: async () => {
       connection.agent.destroy();
+      callerLimits.close();
       await audit.close();
     },
     startDraining: () => {

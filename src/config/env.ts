@@ -76,6 +76,8 @@ export interface ProxyConfig {
   readonly rateLimits: Readonly<Record<RouteClass, RateLimit | undefined>>;
   /** The audit trail of actions (see audit/auditTrail.ts). */
   readonly audit: AuditConfig;
+  /** Where the buckets live when several replicas share them; undefined = in this process. */
+  readonly rateLimitStore?: RateLimitStoreConfig;
 }
 
 /** What AUDIT_VARIABLES keeps of the variables a client sent: their names (default), their values, or nothing. */
@@ -91,6 +93,18 @@ export interface AuditConfig {
   readonly queueMax: number;
   /** Records kept in memory for GET /api/audit without a database (AUDIT_RECENT). */
   readonly recent: number;
+}
+
+/** A Redis (or Valkey) server every replica draws its callers' buckets from. */
+export interface RateLimitStoreConfig {
+  /** A redis:// or rediss:// URL (valkey:// and valkeys:// are given as these), credentials included. */
+  readonly url: string;
+  /** Where the store is, for logs: scheme, host, port and database, never the credentials. */
+  readonly description: string;
+  /** While the store does not answer: `open` decides with this process's own buckets, `closed` refuses with 503. */
+  readonly onFailure: 'open' | 'closed';
+  /** How long one answer of the store may take before it counts as down. */
+  readonly timeoutMs: number;
 }
 
 /** The classes of calls a caller's fair use is counted in. */
@@ -148,6 +162,26 @@ const postgresUrl = makeValidator<string>((input) => {
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new EnvError('must be a postgres:// URL');
   return input;
+});
+
+/** Valkey speaks Redis' protocol; its URL schemes are Redis' with another name. */
+const storeSchemes: Readonly<Record<string, string>> = { 'redis:': 'redis:', 'rediss:': 'rediss:', 'valkey:': 'redis:', 'valkeys:': 'rediss:' };
+
+/** `redis://[user:password@]host[:port][/db]`, or valkey://, rediss:// (TLS), valkeys://; as a redis(s):// URL. */
+const storeUrl = makeValidator<URL>((input) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(input.trim());
+  } catch {
+    throw new EnvError('must be a redis://, rediss://, valkey:// or valkeys:// URL, e.g. redis://redis:6379');
+  }
+  const scheme = storeSchemes[parsed.protocol];
+  if (!scheme || parsed.hostname === '') throw new EnvError('must be a redis://, rediss://, valkey:// or valkeys:// URL with a host, e.g. redis://redis:6379');
+  if (!/^\/?(\d+)?$/.test(parsed.pathname) || parsed.search !== '' || parsed.hash !== '') {
+    throw new EnvError('may name a database number as its path (redis://host:6379/2), and nothing else');
+  }
+  parsed.protocol = scheme;
+  return parsed;
 });
 
 const byteSize = makeValidator<string>((input) => {
@@ -256,6 +290,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       AUDIT_DATABASE_URL: postgresUrl({ default: undefined }),
       AUDIT_QUEUE_MAX: num({ default: 10_000 }),
       AUDIT_RECENT: num({ default: 10_000 }),
+      RATE_LIMIT_STORE: storeUrl({ default: undefined }),
+      RATE_LIMIT_STORE_FAILURE: str({ choices: ['open', 'closed'], default: 'open' }),
+      RATE_LIMIT_STORE_TIMEOUT: num({ default: 0.5, desc: 'seconds' }),
     },
     { reporter: throwingReporter },
   );
@@ -274,6 +311,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
   if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('HEADERS_TIMEOUT must not be longer than REQUEST_TIMEOUT');
   if (!Number.isInteger(env.MAX_CONNECTIONS) || env.MAX_CONNECTIONS < 0) throw new ConfigError('MAX_CONNECTIONS must be 0 (no cap) or a positive integer');
   if (!(env.ENGINE_MAX_SOCKETS >= 1)) throw new ConfigError('ENGINE_MAX_SOCKETS must be at least 1');
+  const storeTimeoutMs = seconds('RATE_LIMIT_STORE_TIMEOUT', env.RATE_LIMIT_STORE_TIMEOUT);
   const secretKey = env.CLERK_SECRET_KEY || undefined;
   if (!env.CLERK_JWT_KEY && !env.CLERK_JWKS_URL && !secretKey) {
     throw new ConfigError('No Clerk key source: set CLERK_JWT_KEY (recommended), CLERK_JWKS_URL or CLERK_SECRET_KEY');
@@ -321,6 +359,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       writes: env.RATE_LIMIT_WRITES || undefined,
       passthrough: env.RATE_LIMIT_PASSTHROUGH || undefined,
     }),
+    rateLimitStore: env.RATE_LIMIT_STORE
+      ? Object.freeze({
+          url: env.RATE_LIMIT_STORE.href,
+          description: `${env.RATE_LIMIT_STORE.protocol}//${env.RATE_LIMIT_STORE.host}${env.RATE_LIMIT_STORE.pathname.length > 1 ? env.RATE_LIMIT_STORE.pathname : ''}`,
+          onFailure: env.RATE_LIMIT_STORE_FAILURE as 'open' | 'closed',
+          timeoutMs: storeTimeoutMs,
+        })
+      : undefined,
     clerk: Object.freeze({
       publishableKey: publishableKeyFor(env.CLERK_PUBLISHABLE_KEY || undefined, env.CLERK_JWKS_URL || undefined),
       secretKey,

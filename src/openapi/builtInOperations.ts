@@ -48,7 +48,7 @@ export const builtInPaths: Record<string, PathItem> = {
       tags: ['user'],
       responses: {
         200: { description: 'The caller', content: { 'application/json': { schema: ref('Principal') } } },
-        ...errorResponseRefs([401, 429]),
+        ...errorResponseRefs([401, 429, 503]),
       },
     },
   },
@@ -61,7 +61,7 @@ export const builtInPaths: Record<string, PathItem> = {
       tags: ['statistics'],
       responses: {
         200: { description: 'The counts', content: { 'application/json': { schema: ref('Statistics') } } },
-        ...errorResponseRefs([401, 429, 502, 504]),
+        ...errorResponseRefs([401, 429, 502, 503, 504]),
       },
     },
   },
@@ -113,7 +113,7 @@ export const builtInPaths: Record<string, PathItem> = {
       },
       responses: {
         201: { description: 'Deployed', content: { 'application/json': { schema: ref('Deployment') } } },
-        ...errorResponseRefs([400, 401, 403, 413, 415, 429, 502, 504]),
+        ...errorResponseRefs([400, 401, 403, 413, 415, 429, 502, 503, 504]),
       },
     },
   },

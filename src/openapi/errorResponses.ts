@@ -14,6 +14,7 @@ const meanings: Readonly<Record<number, string>> = {
   429: 'The caller used up its rate limit for this class of calls (reads, writes, engine-rest); `Retry-After` says how many seconds to wait. The engine was not called',
   500: 'Unexpected error in the proxy',
   502: 'The engine is unreachable, refused the service credentials, answered 5xx or redirected',
+  503: 'Only with a shared rate-limit store (RATE_LIMIT_STORE) and RATE_LIMIT_STORE_FAILURE=closed: the store does not answer, so the call is refused. The engine was not called',
   504: 'The engine was slower than ENGINE_TIMEOUT',
 };
 

@@ -20,6 +20,7 @@ function errorStatusesFor(route: RouteDefinition): number[] {
     ...(readsBody(route) ? [413, 415] : []),
     429,
     502,
+    503,
     504,
   ];
 }

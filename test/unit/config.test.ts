@@ -50,6 +50,7 @@ describe('loadConfig defaults', () => {
     ['RATE_LIMIT_READS', config.rateLimits.reads, { burst: 600, intervalMs: 60_000 }],
     ['RATE_LIMIT_WRITES', config.rateLimits.writes, { burst: 60, intervalMs: 60_000 }],
     ['RATE_LIMIT_PASSTHROUGH', config.rateLimits.passthrough, { burst: 1200, intervalMs: 60_000 }],
+    ['RATE_LIMIT_STORE (none: the buckets are in each process)', config.rateLimitStore, undefined],
   ])('defaults %s', (_name, actual, expected) => {
     expect(actual).toEqual(expected);
   });
@@ -184,6 +185,24 @@ describe('loadConfig: draining, slow clients and fair use', () => {
     expect(config.server).toEqual({ drainDelayMs: 1_500, drainTimeoutMs: 2_500, requestTimeoutMs: 5_000, headersTimeoutMs: 5_000, maxConnections: 500 });
     expect(config.rateLimits).toEqual({ reads: { burst: 20, intervalMs: 1_000 }, writes: undefined, passthrough: { burst: 5000, intervalMs: 3_600_000 } });
   });
+
+  it('reads a shared store: fail open and half a second by default', () => {
+    expect(load({ RATE_LIMIT_STORE: 'redis://redis:6379' }).rateLimitStore).toEqual({ url: 'redis://redis:6379', description: 'redis://redis:6379', onFailure: 'open', timeoutMs: 500 });
+  });
+
+  it.each<[string, string, string]>([
+    ['valkey:// as redis://', 'valkey://cache.internal:6380', 'redis://cache.internal:6380'],
+    ['valkeys:// as rediss:// (TLS)', 'valkeys://cache.internal', 'rediss://cache.internal'],
+    ['rediss:// as it is', 'rediss://cache.internal:6380', 'rediss://cache.internal:6380'],
+    ['a password and a database number', 'redis://:s%40cret@redis:6379/2', 'redis://:s%40cret@redis:6379/2'],
+  ])('takes %s', (_label, url, expected) => {
+    expect(load({ RATE_LIMIT_STORE: url }).rateLimitStore?.url).toBe(expected);
+  });
+
+  it('never puts the credentials in the description that logs show', () => {
+    const store = load({ RATE_LIMIT_STORE: 'valkey://proxy:s3cret@cache.internal:6380/2', RATE_LIMIT_STORE_FAILURE: 'closed', RATE_LIMIT_STORE_TIMEOUT: '0.05' }).rateLimitStore;
+    expect(store).toEqual({ url: 'redis://proxy:s3cret@cache.internal:6380/2', description: 'redis://cache.internal:6380/2', onFailure: 'closed', timeoutMs: 50 });
+  });
 });
 
 describe('loadConfig refuses a misconfiguration with a ConfigError naming the variable', () => {
@@ -231,6 +250,14 @@ describe('loadConfig refuses a misconfiguration with a ConfigError naming the va
     ['RATE_LIMIT_READS=lots', { ...minimal, RATE_LIMIT_READS: 'lots' }, 'RATE_LIMIT_READS'],
     ['RATE_LIMIT_WRITES=0/minute', { ...minimal, RATE_LIMIT_WRITES: '0/minute' }, 'RATE_LIMIT_WRITES'],
     ['RATE_LIMIT_PASSTHROUGH=10/fortnight', { ...minimal, RATE_LIMIT_PASSTHROUGH: '10/fortnight' }, 'RATE_LIMIT_PASSTHROUGH'],
+    ['an http:// RATE_LIMIT_STORE', { ...minimal, RATE_LIMIT_STORE: 'http://redis:6379' }, 'RATE_LIMIT_STORE'],
+    ['a memcached:// RATE_LIMIT_STORE', { ...minimal, RATE_LIMIT_STORE: 'memcached://cache:11211' }, 'RATE_LIMIT_STORE'],
+    ['a RATE_LIMIT_STORE without a scheme', { ...minimal, RATE_LIMIT_STORE: 'redis:6379' }, 'RATE_LIMIT_STORE'],
+    ['a RATE_LIMIT_STORE without a host', { ...minimal, RATE_LIMIT_STORE: 'redis://' }, 'RATE_LIMIT_STORE'],
+    ['a RATE_LIMIT_STORE with a path that is no database number', { ...minimal, RATE_LIMIT_STORE: 'redis://redis:6379/limits' }, 'RATE_LIMIT_STORE'],
+    ['a RATE_LIMIT_STORE with ?options', { ...minimal, RATE_LIMIT_STORE: 'redis://redis:6379?tls=true' }, 'RATE_LIMIT_STORE'],
+    ['RATE_LIMIT_STORE_FAILURE=ignore', { ...minimal, RATE_LIMIT_STORE_FAILURE: 'ignore' }, 'RATE_LIMIT_STORE_FAILURE'],
+    ['RATE_LIMIT_STORE_TIMEOUT=0', { ...minimal, RATE_LIMIT_STORE_TIMEOUT: '0' }, 'RATE_LIMIT_STORE_TIMEOUT'],
   ])('refuses %s', (_label, env, variable) => {
     expect(configErrorOf(env).message).toContain(variable);
   });

@@ -127,8 +127,8 @@ describe('the OpenAPI document of the route map', () => {
     expect(envelope.required.sort()).toEqual(['detail', 'error', 'requestId', 'timestamp']);
     expect(envelope.properties.error.enum.sort()).toEqual(Object.keys(errorStatuses).sort());
     const statuses = (id: string) => Object.keys(operationById(id).responses).filter((status) => Number(status) >= 400);
-    expect(statuses('process.start')).toEqual(['400', '401', '403', '404', '409', '413', '415', '429', '502', '504']);
-    expect(statuses('tasks.get')).toEqual(['400', '401', '404', '429', '502', '504']);
+    expect(statuses('process.start')).toEqual(['400', '401', '403', '404', '409', '413', '415', '429', '502', '503', '504']);
+    expect(statuses('tasks.get')).toEqual(['400', '401', '404', '429', '502', '503', '504']);
     expect(statuses('task.claim')).toEqual(expect.arrayContaining(['403', '409']));
     const badGateway = resolve(operationById('tasks.get').responses['502']).content!['application/json']!.schema as { properties: { error: { enum: string[] } } };
     expect(badGateway.properties.error.enum.sort()).toEqual(['engine_error', 'engine_unavailable']);

@@ -45,6 +45,12 @@ describe('the prerequisite check before npm test', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("names Debian's redis-server, which the shared rate-limit tests start", () => {
+    const run = runCheck({ PATH: pathWithout('redis-server'), PREREQUISITES_INSTALL: 'never' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/- Redis \(redis-server\): not found on PATH; install: (sudo )?apt-get install -y redis-server\n/);
+  });
+
   it('names every missing tool and one command that installs them all', () => {
     const run = runCheck({ PATH: pathWithout('mvn', 'curl'), PREREQUISITES_INSTALL: 'never' });
     expect(run.status).toBe(1);

@@ -60,6 +60,7 @@ describe('start-up', () => {
     ['an invalid ENGINE_URL', { ENGINE_URL: 'not a url' }, /ENGINE_URL/],
     ['an invalid CLERK_JWKS_URL', { CLERK_JWKS_URL: 'ftp://x' }, /CLERK_JWKS_URL/],
     ['a missing route map', { ROUTES_CONFIG: '/nonexistent/routes.json' }, /ROUTES_CONFIG/],
+    ['a RATE_LIMIT_STORE that is no Redis or Valkey URL', { RATE_LIMIT_STORE: 'http://redis:6379' }, /RATE_LIMIT_STORE must be a redis:\/\/, rediss:\/\/, valkey:\/\/ or valkeys:\/\/ URL/],
   ])('exits non-zero at start with %s, naming the variable', async (_name, extra, named) => {
     const server = startServer({ PORT: String(await freePort()), ...extra });
     expect(await server.exited).toBe(1);

@@ -17,6 +17,7 @@ export const errorStatuses = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  rate_limit_unavailable: 503,
   engine_error: 502,
   engine_unavailable: 502,
   engine_timeout: 504,
