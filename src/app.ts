@@ -15,6 +15,7 @@ import { cachedEngineProbe, health, readiness } from './http/health.js';
 import { createLogger, type Logger, type LogSink } from './http/log.js';
 import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from './http/metrics.js';
 import { assignRequestId } from './http/requestId.js';
+import { traceRequests } from './http/requestSpan.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { rateLimitApiCalls, rateLimitedEngineCalls } from './fairUse/rateLimits.js';
 import { createDocsRouter, openApiDocument } from './openapi/index.js';
@@ -27,6 +28,7 @@ import { refusePathParameters } from './routes/enginePath.js';
 import { methodNotAllowed } from './routes/methodNotAllowed.js';
 import { mountRoutes } from './routes/mountRoutes.js';
 import { contextOf } from './http/requestContext.js';
+import type { Tracing } from './tracing/tracing.js';
 
 export interface AppDeps {
   authenticator?: Authenticator;
@@ -37,14 +39,16 @@ export interface AppDeps {
   metrics?: ProxyMetrics;
   /** How /metrics gathers its text; a cluster worker asks the primary for every worker's. */
   collectMetrics?: () => Promise<string>;
+  /** From startTracing(config.tracing) when tracing is on; the app shuts it down in close(). */
+  tracing?: Tracing;
 }
 
 export interface ProxyApp {
   app: Express;
   metrics: ProxyMetrics;
   log: Logger;
-  /** Releases the keep-alive sockets to the engine. */
-  close(): void;
+  /** Releases the keep-alive sockets to the engine and sends the spans still buffered. */
+  close(): Promise<void>;
 }
 
 /** Sessions go through the verified-token cache (unless AUTH_CACHE=off); machines are verified each time. */
@@ -76,6 +80,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.set('trust proxy', config.trustProxy);
 
   app.use(assignRequestId);
+  if (deps.tracing) app.use(traceRequests(deps.tracing));
   app.use(measureRequests(metrics));
   // The access log is info: at warn and above it is not written, and not built either.
   if (config.logLevel === 'info' || config.logLevel === 'debug') app.use(accessLog(deps.accessLogSink ?? process.stdout));
@@ -134,5 +139,9 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.use(unknownRoute);
   app.use(renderErrors(log));
 
-  return { app, metrics, log, close: () => connection.agent.destroy() };
+  const close = async () => {
+    connection.agent.destroy();
+    await deps.tracing?.shutdown();
+  };
+  return { app, metrics, log, close };
 }

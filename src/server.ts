@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type ProxyConfig } from './config/env.js';
 import { loadRouteMap, type RouteMap } from './routes/routeMap.js';
 import { createLogger } from './http/log.js';
 import { createStdoutSink, type FlushableLogSink } from './http/logSink.js';
+import { startTracing } from './tracing/tracing.js';
 
 const METRICS_REQUEST = 'proxy:metrics';
 
@@ -34,7 +35,7 @@ function loadOrExit(): { config: ProxyConfig; routeMap: RouteMap } {
  * - answer each in-flight request with `Connection: close`, and close its connection after it;
  * - only at DRAIN_TIMEOUT reset what is left, and log how many.
  */
-function drainOnSignals(server: Server, drainTimeoutMs: number, onClosed: () => void, log: (message: string, fields?: object) => void, sink: FlushableLogSink): void {
+function drainOnSignals(server: Server, drainTimeoutMs: number, onClosed: () => Promise<void>, log: (message: string, fields?: object) => void, sink: FlushableLogSink): void {
   const inFlight = new Set<ServerResponse>();
   let draining = false;
 
@@ -63,10 +64,12 @@ function drainOnSignals(server: Server, drainTimeoutMs: number, onClosed: () => 
     forceExit.unref();
     server.close(() => {
       clearTimeout(forceExit);
-      onClosed();
-      log('drained, exiting');
-      sink.flushSync();
-      process.exit(0);
+      // onClosed sends the last spans, if tracing is on (bounded: see tracing/openTelemetry.ts).
+      void onClosed().finally(() => {
+        log('drained, exiting');
+        sink.flushSync();
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
   };
@@ -89,11 +92,15 @@ function clusterMetrics(): Promise<string> {
   });
 }
 
-function serve(config: ProxyConfig, routeMap: RouteMap): void {
+async function serve(config: ProxyConfig, routeMap: RouteMap): Promise<void> {
   const inCluster = cluster.isWorker;
   const sink = createStdoutSink();
-  const { app, log, close, metrics } = createApp(config, routeMap, {
-    log: createLogger(config.logLevel, sink),
+  const log = createLogger(config.logLevel, sink);
+  // Before the app exists: with tracing off this loads nothing, with it on the SDK is ready for the first request.
+  const tracing = await startTracing(config.tracing, { engineUrl: config.engine.url, log });
+  const { app, close, metrics } = createApp(config, routeMap, {
+    log,
+    tracing,
     accessLogSink: sink,
     ...(inCluster && { collectMetrics: clusterMetrics }),
   });
@@ -160,4 +167,4 @@ function supervise(config: ProxyConfig): void {
 
 const { config, routeMap } = loadOrExit();
 if (config.workers > 1 && cluster.isPrimary) supervise(config);
-else serve(config, routeMap);
+else serve(config, routeMap).catch((error: unknown) => fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`));
