@@ -89,7 +89,9 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     cors({
       origin: [...config.corsOrigins],
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      // traceparent too, tracing on or off: a frontend that propagates traces must not fail its
+      // preflight when tracing is turned off here (the engine never gets a client's one).
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent'],
       exposedHeaders: ['X-Request-Id'],
       maxAge: 600,
     }),

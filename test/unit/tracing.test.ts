@@ -143,6 +143,18 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     expect(engineRequest!.headers).not.toHaveProperty('baggage');
   });
 
+  it("lets a browser send its traceparent across origins", async () => {
+    const { h } = await tracedProxy();
+    const res = await request(h.app)
+      .options('/api/tasks')
+      .set('Origin', 'http://localhost:3000')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'authorization,traceparent');
+    await h.close();
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-headers']).toMatch(/(^|,)traceparent(,|$)/);
+  });
+
   it.each([
     ['an all-zero trace id', '00-00000000000000000000000000000000-00f067aa0ba902b7-01'],
     ['a malformed header', 'not-a-traceparent'],
