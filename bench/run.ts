@@ -17,6 +17,7 @@ import { baseEnv } from '../test/support/proxyHarness.js';
 import { buildChildren, PRODUCTION_NODE_FLAGS, spawnChild, type Child, type ChildEntry } from './lib/children.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { coreMeter, cpuMeter, memoryDetailMiB, rssMiB } from './lib/procStats.js';
+import { startOtlpSink } from './lib/otlpSink.js';
 import { printProfileSummary } from './profileSummary.js';
 
 
@@ -53,7 +54,7 @@ if (flags.help) {
   --duration S        seconds measured per variant (BENCH_DURATION, default 10; --quick: 3)
   --warmup S          seconds of discarded warm-up per variant (BENCH_WARMUP, default 2; --quick: 1)
   --connections N     concurrent keep-alive connections (BENCH_CONNECTIONS, default 32)
-  --variants a,b      subset/order of: auth, nocache, noauth, bare, express-hpm, auth-info, auth-warn (BENCH_VARIANTS, default all)
+  --variants a,b      subset/order of: auth, nocache, noauth, bare, express-hpm, auth-info, auth-warn, auth-otel (BENCH_VARIANTS, default all)
   --rounds N          repeat the sequence N times (rotated), report the median round per variant (default 1)
   --log-level L       LOG_LEVEL of the proxy variants without their own (BENCH_LOG_LEVEL, default silent)
   --proxy-cpus/--load-cpus/--engine-cpus   taskset CPU lists (default 0 / 1 / 1)
@@ -94,6 +95,9 @@ interface Variant {
   stdout?: 'ignore' | 'pipe';
 }
 
+/** Where the `auth-otel` variant exports its spans: a sink in this process, started by main(). */
+let otlpSink: Awaited<ReturnType<typeof startOtlpSink>> | undefined;
+
 function allVariants(): Record<string, Variant> {
   return {
     auth: { label: 'proxy, auth (cache on)', entry: 'proxyProcess', env: { LOG_LEVEL: logLevel } },
@@ -103,9 +107,14 @@ function allVariants(): Record<string, Variant> {
     'express-hpm': { label: 'bare express 5 + http-proxy-middleware', entry: 'expressProxy', env: {} },
     'auth-info': { label: 'proxy, auth, LOG_LEVEL=info', entry: 'proxyProcess', env: { LOG_LEVEL: 'info' }, stdout: 'pipe' },
     'auth-warn': { label: 'proxy, auth, LOG_LEVEL=warn', entry: 'proxyProcess', env: { LOG_LEVEL: 'warn' }, stdout: 'pipe' },
+    'auth-otel': {
+      label: 'proxy, auth, tracing on (OTLP/HTTP protobuf)',
+      entry: 'proxyProcess',
+      env: { LOG_LEVEL: logLevel, OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink?.endpoint },
+    },
   };
 }
-const defaultVariants = ['auth', 'nocache', 'noauth', 'bare', 'express-hpm', 'auth-info', 'auth-warn'];
+const defaultVariants = ['auth', 'nocache', 'noauth', 'bare', 'express-hpm', 'auth-info', 'auth-warn', 'auth-otel'];
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -172,6 +181,8 @@ interface VariantResult extends LoadResult {
   engineConnections: number;
   engineRequests: number;
   logBytesPerRequest?: number;
+  /** OTLP bytes the sink received per request (auth-otel). */
+  exportBytesPerRequest?: number;
   rssMiB: number;
 }
 
@@ -208,6 +219,8 @@ async function runVariant(
   const enginePids = { proxy: child.pid, load: process.pid, engine: engine.child.pid };
   const before = await engine.stats();
   const bytesBefore = output?.bytes() ?? 0;
+  const exporting = variant.env.OTEL_EXPORTER_OTLP_ENDPOINT ? otlpSink : undefined;
+  const exportedBefore = exporting?.bytes() ?? 0;
   const meter = cpuMeter(enginePids);
   const cores = coreMeter();
   marks.loadStart = process.hrtime.bigint();
@@ -230,6 +243,7 @@ async function runVariant(
     engineRequests: after.requests - before.requests,
     rssMiB: rssMiB(child.pid),
     ...(output ? { logBytesPerRequest: (output.bytes() - bytesBefore) / Math.max(1, load.requests) } : {}),
+    ...(exporting ? { exportBytesPerRequest: (exporting.bytes() - exportedBefore) / Math.max(1, load.requests) } : {}),
   };
   return { result, child };
 }
@@ -319,6 +333,14 @@ function printRatios(all: Map<string, VariantResult[]>): void {
     const bytes = all.get('auth-warn')![0]!.logBytesPerRequest ?? 0;
     lines.push(
       `LOG_LEVEL=warn vs silent:                    ${fmt(warn * 100, 1)} % fewer req/s, ${fmt(bytes, 0)} log bytes/request${bytes > 10 ? '  (the access log still writes at warn)' : ''}`,
+    );
+  }
+  const otel = perRound(all, ['auth-otel', 'auth'], (o, a) => 1 - o!.rps / a!.rps);
+  const otelCpu = perRound(all, ['auth-otel', 'auth'], (o, a) => 1 - a!.cpuUsPerRequest / o!.cpuUsPerRequest);
+  if (otel !== undefined) {
+    const bytes = all.get('auth-otel')![0]!.exportBytesPerRequest ?? Number.NaN;
+    lines.push(
+      `tracing cost (OTLP export on vs off):       ${fmt(otel * 100, 1)} % fewer req/s${cpuNote(otelCpu, (v) => `${fmt(v * 100, 1)} %`)}, ${fmt(bytes, 0)} OTLP bytes/request`,
     );
   }
   const disturbed = [...all.values()].flat().filter((r) => r.proxyCoreOthers + r.proxyCoreSteal > 0.05 || r.proxyCpu < 0.9);
@@ -581,6 +603,7 @@ async function profileMode(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  otlpSink = await startOtlpSink();
   if (flags.tokens) return tokensMode();
   pinSelf(loadCpus);
   if (flags.profile) return profileMode();
