@@ -7,7 +7,7 @@ import { startTracing } from '../../src/tracing/tracing.js';
 import { reportingOutages } from '../../src/tracing/openTelemetry.js';
 import { ExportResultCode } from '@opentelemetry/core';
 import { freePort } from '../../scripts/engine.js';
-import { mintSessionToken, testUsers } from '../support/clerkTokens.js';
+import { mintMachineToken, mintSessionToken, testUsers } from '../support/clerkTokens.js';
 import { startEngineStandIn } from '../support/engineStandIn.js';
 import { isAlive, spawnProcess, waitFor } from '../support/processes.js';
 import { serverProcessEnv } from '../support/proxyEnv.js';
@@ -104,6 +104,24 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     }
     expect(traceIds.size).toBe(3);
     expect(receiver.spans).toHaveLength(7);
+  });
+
+  it("a worker's fetchAndLock on the passthrough: its rule id, the machine's hash, the forwarded call as a child", async () => {
+    const { h } = await tracedProxy();
+    h.engine.answer('POST', '/engine-rest/external-task/fetchAndLock', { status: 200, body: [] });
+    const res = await request(h.app)
+      .post('/engine-rest/external-task/fetchAndLock')
+      .set('Authorization', `Bearer ${mintMachineToken(h.key, { machineId: 'mch_2invoiceWorker', scopes: ['camunda:worker'] })}`)
+      .set('Content-Type', 'application/json')
+      .send({ workerId: 'w1', maxTasks: 1, topics: [{ topicName: 'invoice-check', lockDuration: 10000 }] })
+      .expect(200);
+    const [engineRequest] = h.engine.requests;
+    await h.close();
+    const server = serverSpanOf(res);
+    expect(server).toMatchObject({ name: 'POST worker.fetchAndLock', attributes: { 'proxy.route': 'worker.fetchAndLock', 'user.hash': sha256('mch_2invoiceWorker') } });
+    const [forward] = childrenOf(server);
+    expect(forward).toMatchObject({ name: 'engine.forward', attributes: { 'url.path': '/engine-rest/external-task/fetchAndLock', 'http.response.status_code': 200 } });
+    expect(engineRequest!.headers.traceparent).toBe(`00-${server.traceId}-${forward!.spanId}-01`);
   });
 
   it('exports the user as a hash: never the token, the e-mail or the id', async () => {
