@@ -22,7 +22,7 @@ export function traceRequests(tracing: Tracing): RequestHandler {
     context.trace = trace;
     res.once('close', () => {
       trace.end({
-        status: res.statusCode,
+        status: res.headersSent ? res.statusCode : undefined,
         routeId: context.routeId,
         userId: context.principal?.id,
         requestId: context.requestId,

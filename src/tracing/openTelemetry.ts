@@ -111,14 +111,15 @@ export async function openTelemetryTracing(config: TracingConfig, { engineUrl, l
       traceId: span.spanContext().traceId,
       engineCall: (kind, engineMethod, path) => engineSpan(context, kind, engineMethod, path),
       end({ status, routeId, userId, requestId, aborted }: RequestOutcome) {
-        span.setAttributes({ 'http.response.status_code': status, 'proxy.request_id': requestId });
+        span.setAttribute('proxy.request_id', requestId);
+        if (status !== undefined) span.setAttribute('http.response.status_code', status);
         if (routeId) {
           span.setAttribute('proxy.route', routeId);
           span.updateName(`${method} ${routeId}`);
         }
         if (userId) span.setAttribute('user.hash', userHash(userId));
         if (aborted) span.setAttribute('proxy.client_aborted', true);
-        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        if (status !== undefined && status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
       },
     };

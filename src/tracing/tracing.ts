@@ -37,7 +37,8 @@ export interface RequestTrace {
 }
 
 export interface RequestOutcome {
-  status: number;
+  /** The answer's status; undefined when the client left before any answer was sent. */
+  status: number | undefined;
   /** The route id from the route map (`process.start`), or a built-in name. */
   routeId?: string;
   /** The principal's id; only a hash of it leaves the process. */

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import request, { type Response } from 'supertest';
 import { loadConfig } from '../../src/config/env.js';
@@ -195,6 +197,24 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     const server = serverSpanOf(res);
     expect(server).toMatchObject({ name: 'GET processes.list', statusCode: 2, attributes: { 'http.response.status_code': 504 } });
     expect(childrenOf(server)).toEqual([expect.objectContaining({ name: 'engine.forward', statusCode: 2, attributes: expect.objectContaining({ 'error.type': 'ENGINE_TIMEOUT' }) })]);
+  });
+
+  it('a client that leaves before its answer: the span says so, without a status, and still ends', async () => {
+    const { h, accessLog } = await tracedProxy();
+    h.engine.slow(300);
+    const server = h.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const outgoing = httpRequest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/api/processes', headers: { authorization: h.bearer(alice) } });
+    outgoing.on('error', () => undefined);
+    outgoing.end();
+    await waitFor(async () => (h.engine.requests.length > 0 ? true : undefined), 5_000, 'the engine call');
+    outgoing.destroy();
+    await waitFor(async () => (accessLog.length > 0 ? true : undefined), 5_000, 'the access log line');
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await h.close();
+    const [span] = receiver.spans.filter((received) => received.kind === SERVER);
+    expect(span).toMatchObject({ name: 'GET processes.list', attributes: { 'proxy.client_aborted': true } });
+    expect(span!.attributes).not.toHaveProperty('http.response.status_code');
   });
 
   it('a request nothing matched is still one span, without a route or a user', async () => {
