@@ -314,7 +314,7 @@ describe('an outage of the collector', () => {
 describe('with OTEL_EXPORTER_OTLP_ENDPOINT unset', () => {
   it("loads no OpenTelemetry SDK, and the engine gets no traceparent, not even the client's", () => {
     // A process of its own, so that what is loaded is the proxy's doing alone (see the script).
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'test/support/tracingModules.ts'], { encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--no-warnings', '--import', 'tsx', 'test/support/tracingModules.ts'], { encoding: 'utf8', timeout: 60_000 });
     expect(run.stderr).toBe('');
     const seen = JSON.parse(run.stdout) as { status: number; tracingOff: boolean; off: string[]; on: string[]; engineHeaders: Record<string, string>[] };
     expect(seen.status).toBe(200);
