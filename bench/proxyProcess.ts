@@ -16,6 +16,7 @@ import { loadConfig } from '../src/config/env.js';
 import { loadRouteMap } from '../src/routes/routeMap.js';
 import { createLogger } from '../src/http/log.js';
 import { createStdoutSink } from '../src/http/logSink.js';
+import { startTracing } from '../src/tracing/tracing.js';
 
 const config = loadConfig(process.env);
 const routeMap = loadRouteMap(config.routesConfigPath);
@@ -34,8 +35,11 @@ function skippedAuthenticator(): Authenticator {
 
 // Logs through the same stdout sink as src/server.ts.
 const sink = createStdoutSink();
+const log = createLogger(config.logLevel, sink);
+const tracing = await startTracing(config.tracing, { engineUrl: config.engine.url, log });
 const deps: AppDeps = {
-  log: createLogger(config.logLevel, sink),
+  log,
+  tracing,
   accessLogSink: sink,
   ...(process.env.BENCH_AUTH === 'skip' && { authenticator: skippedAuthenticator() }),
 };
@@ -62,10 +66,12 @@ process.on('message', (message: { type?: string; id?: number; gc?: boolean }) =>
   } else if (message?.type === 'stop') {
     // process.exit (not a signal) so that --cpu-prof writes its profile.
     server.closeAllConnections();
-    close();
+    const closed = close();
     server.close(() => {
-      sink.flushSync();
-      process.exit(0);
+      void closed.finally(() => {
+        sink.flushSync();
+        process.exit(0);
+      });
     });
     setTimeout(() => process.exit(0), 2_000).unref();
   }

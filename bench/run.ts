@@ -18,6 +18,7 @@ import { buildChildren, PRODUCTION_NODE_FLAGS, spawnChild, type Child, type Chil
 import { runLoad, type LoadResult } from './lib/load.js';
 import { coreMeter, cpuMeter, memoryDetailMiB, rssMiB } from './lib/procStats.js';
 import { startRedisServer, type RedisServer } from '../test/support/redisServer.js';
+import { startOtlpSink } from './lib/otlpSink.js';
 import { printProfileSummary } from './profileSummary.js';
 
 
@@ -54,7 +55,7 @@ if (flags.help) {
   --duration S        seconds measured per variant (BENCH_DURATION, default 10; --quick: 3)
   --warmup S          seconds of discarded warm-up per variant (BENCH_WARMUP, default 2; --quick: 1)
   --connections N     concurrent keep-alive connections (BENCH_CONNECTIONS, default 32)
-  --variants a,b      subset/order of: auth, nocache, noauth, bare, express-hpm, auth-info, auth-warn, auth-redis (BENCH_VARIANTS, default all)
+  --variants a,b      subset/order of: auth, nocache, noauth, bare, express-hpm, auth-info, auth-warn, auth-redis, auth-otel (BENCH_VARIANTS, default all)
   --rounds N          repeat the sequence N times (rotated), report the median round per variant (default 1)
   --log-level L       LOG_LEVEL of the proxy variants without their own (BENCH_LOG_LEVEL, default silent)
   --proxy-cpus/--load-cpus/--engine-cpus   taskset CPU lists (default 0 / 1 / 1)
@@ -97,6 +98,9 @@ interface Variant {
   store?: boolean;
 }
 
+/** Where the `auth-otel` variant exports its spans: a sink in this process, started by main(). */
+let otlpSink: Awaited<ReturnType<typeof startOtlpSink>> | undefined;
+
 function allVariants(): Record<string, Variant> {
   return {
     auth: { label: 'proxy, auth (cache on)', entry: 'proxyProcess', env: { LOG_LEVEL: logLevel } },
@@ -107,9 +111,14 @@ function allVariants(): Record<string, Variant> {
     'auth-info': { label: 'proxy, auth, LOG_LEVEL=info', entry: 'proxyProcess', env: { LOG_LEVEL: 'info' }, stdout: 'pipe' },
     'auth-warn': { label: 'proxy, auth, LOG_LEVEL=warn', entry: 'proxyProcess', env: { LOG_LEVEL: 'warn' }, stdout: 'pipe' },
     'auth-redis': { label: 'proxy, auth, buckets in Redis (RATE_LIMIT_STORE)', entry: 'proxyProcess', env: { LOG_LEVEL: logLevel }, store: true },
+    'auth-otel': {
+      label: 'proxy, auth, tracing on (OTLP/HTTP protobuf)',
+      entry: 'proxyProcess',
+      env: { LOG_LEVEL: logLevel, OTEL_EXPORTER_OTLP_ENDPOINT: otlpSink?.endpoint },
+    },
   };
 }
-const defaultVariants = ['auth', 'nocache', 'noauth', 'bare', 'express-hpm', 'auth-info', 'auth-warn', 'auth-redis'];
+const defaultVariants = ['auth', 'nocache', 'noauth', 'bare', 'express-hpm', 'auth-info', 'auth-warn', 'auth-redis', 'auth-otel'];
 
 /** The rate-limit store of the `store` variants, while one runs (see startStoreFor). */
 let rateLimitStoreUrl: string | undefined;
@@ -196,6 +205,8 @@ interface VariantResult extends LoadResult {
   engineConnections: number;
   engineRequests: number;
   logBytesPerRequest?: number;
+  /** OTLP bytes the sink received per request (auth-otel). */
+  exportBytesPerRequest?: number;
   rssMiB: number;
 }
 
@@ -232,6 +243,8 @@ async function runVariant(
   const enginePids = { proxy: child.pid, load: process.pid, engine: engine.child.pid };
   const before = await engine.stats();
   const bytesBefore = output?.bytes() ?? 0;
+  const exporting = variant.env.OTEL_EXPORTER_OTLP_ENDPOINT ? otlpSink : undefined;
+  const exportedBefore = exporting?.bytes() ?? 0;
   const meter = cpuMeter(enginePids);
   const cores = coreMeter();
   marks.loadStart = process.hrtime.bigint();
@@ -254,6 +267,7 @@ async function runVariant(
     engineRequests: after.requests - before.requests,
     rssMiB: rssMiB(child.pid),
     ...(output ? { logBytesPerRequest: (output.bytes() - bytesBefore) / Math.max(1, load.requests) } : {}),
+    ...(exporting ? { exportBytesPerRequest: (exporting.bytes() - exportedBefore) / Math.max(1, load.requests) } : {}),
   };
   return { result, child };
 }
@@ -352,6 +366,14 @@ function printRatios(all: Map<string, VariantResult[]>): void {
     lines.push(
       `shared store (Redis) vs in-process buckets:  ${fmt(storeCost * 100, 1)} % fewer req/s, ${fmt((storeCpu ?? Number.NaN) * 100, 1)} % more proxy CPU/request, ` +
         `p50 ${fmt(storeP50 ?? Number.NaN)} ms added${connections > 1 ? ` (at ${connections} connections; --connections 1 for one request's latency)` : ''}`,
+    );
+  }
+  const otel = perRound(all, ['auth-otel', 'auth'], (o, a) => 1 - o!.rps / a!.rps);
+  const otelCpu = perRound(all, ['auth-otel', 'auth'], (o, a) => 1 - a!.cpuUsPerRequest / o!.cpuUsPerRequest);
+  if (otel !== undefined) {
+    const bytes = all.get('auth-otel')![0]!.exportBytesPerRequest ?? Number.NaN;
+    lines.push(
+      `tracing cost (OTLP export on vs off):       ${fmt(otel * 100, 1)} % fewer req/s${cpuNote(otelCpu, (v) => `${fmt(v * 100, 1)} %`)}, ${fmt(bytes, 0)} OTLP bytes/request`,
     );
   }
   const disturbed = [...all.values()].flat().filter((r) => r.proxyCoreOthers + r.proxyCoreSteal > 0.05 || r.proxyCpu < 0.9);
@@ -624,6 +646,7 @@ async function profileMode(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  otlpSink = await startOtlpSink();
   if (flags.tokens) return tokensMode();
   pinSelf(loadCpus);
   if (flags.profile) return profileMode();

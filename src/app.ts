@@ -17,6 +17,7 @@ import { cachedEngineProbe, health, readiness } from './http/health.js';
 import { createLogger, type Logger, type LogSink } from './http/log.js';
 import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from './http/metrics.js';
 import { assignRequestId } from './http/requestId.js';
+import { traceRequests } from './http/requestSpan.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { createCallerLimits, setLimits } from './fairUse/callerLimits.js';
 import { rateLimitApiCalls, rateLimitedEngineCalls } from './fairUse/rateLimits.js';
@@ -30,6 +31,7 @@ import { refusePathParameters } from './routes/enginePath.js';
 import { methodNotAllowed } from './routes/methodNotAllowed.js';
 import { mountRoutes } from './routes/mountRoutes.js';
 import { contextOf } from './http/requestContext.js';
+import type { Tracing } from './tracing/tracing.js';
 
 export interface AppDeps {
   authenticator?: Authenticator;
@@ -40,13 +42,15 @@ export interface AppDeps {
   metrics?: ProxyMetrics;
   /** How /metrics gathers its text; a cluster worker asks the primary for every worker's. */
   collectMetrics?: () => Promise<string>;
+  /** From startTracing(config.tracing) when tracing is on; the app shuts it down in close(). */
+  tracing?: Tracing;
 }
 
 export interface ProxyApp {
   app: Express;
   metrics: ProxyMetrics;
   log: Logger;
-  /** Releases the keep-alive sockets to the engine and the rate-limit store's connection; writes what the audit trail still holds. */
+  /** Releases the keep-alive sockets to the engine and the rate-limit store's connection; writes what the audit trail still holds; sends the spans still buffered. */
   close(): Promise<void>;
   /** From now on /ready answers 503 `draining`, so load balancers stop sending new work here. */
   startDraining(): void;
@@ -83,6 +87,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.set('trust proxy', config.trustProxy);
 
   app.use(assignRequestId);
+  if (deps.tracing) app.use(traceRequests(deps.tracing));
   app.use(measureRequests(metrics));
   // The access log is info: at warn and above it is not written, and not built either.
   if (config.logLevel === 'info' || config.logLevel === 'debug') app.use(accessLog(deps.accessLogSink ?? process.stdout));
@@ -91,7 +96,9 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     cors({
       origin: [...config.corsOrigins],
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      // traceparent too, tracing on or off: a frontend that propagates traces must not fail its
+      // preflight when tracing is turned off here (the engine never gets a client's one).
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent'],
       exposedHeaders: ['X-Request-Id'],
       maxAge: 600,
     }),
@@ -154,6 +161,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
       connection.agent.destroy();
       callerLimits.close();
       await audit.close();
+      await deps.tracing?.shutdown();
     },
     startDraining: () => {
       draining = true;

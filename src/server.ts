@@ -7,6 +7,7 @@ import { loadRouteMap, type RouteMap } from './routes/routeMap.js';
 import { DRAIN_QUIET_MS, lameDuck, type LameDuckOptions } from './http/lameDuck.js';
 import { createLogger } from './http/log.js';
 import { createStdoutSink, type FlushableLogSink } from './http/logSink.js';
+import { startTracing } from './tracing/tracing.js';
 
 const METRICS_REQUEST = 'proxy:metrics';
 
@@ -63,15 +64,19 @@ function clusterMetrics(): Promise<string> {
   });
 }
 
-function serve(config: ProxyConfig, routeMap: RouteMap): void {
+async function serve(config: ProxyConfig, routeMap: RouteMap): Promise<void> {
   const inCluster = cluster.isWorker;
   const sink = createStdoutSink();
+  const log = createLogger(config.logLevel, sink);
+  // Before the app exists: with tracing off this loads nothing, with it on the SDK is ready for the first request.
+  const tracing = await startTracing(config.tracing, { engineUrl: config.engine.url, log });
   const proxy = createApp(config, routeMap, {
-    log: createLogger(config.logLevel, sink),
+    log,
+    tracing,
     accessLogSink: sink,
     ...(inCluster && { collectMetrics: clusterMetrics }),
   });
-  const { app, log, metrics } = proxy;
+  const { app, metrics } = proxy;
   if (inCluster) {
     // prom-client only answers the primary's metric requests once an aggregator exists in the worker.
     void new AggregatorRegistry();
@@ -135,4 +140,4 @@ function supervise(config: ProxyConfig): void {
 
 const { config, routeMap } = loadOrExit();
 if (config.workers > 1 && cluster.isPrimary) supervise(config);
-else serve(config, routeMap);
+else serve(config, routeMap).catch((error: unknown) => fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`));

@@ -34,6 +34,13 @@ export interface AccessConfig {
   readonly personalAccounts: 'own-work' | 'refuse';
 }
 
+export interface TracingConfig {
+  /** Where the OTLP/HTTP exporter posts spans, e.g. http://collector:4318/v1/traces */
+  readonly tracesUrl: string;
+  readonly protocol: 'http/protobuf' | 'http/json';
+  readonly serviceName: string;
+}
+
 export interface ProxyConfig {
   readonly port: number;
   readonly host: string;
@@ -59,6 +66,8 @@ export interface ProxyConfig {
   /** Worker processes (node:cluster); 1 means no cluster. */
   readonly workers: number;
   readonly authCache: { readonly enabled: boolean; readonly maxEntries: number; readonly maxTtlMs: number };
+  /** OpenTelemetry traces; undefined (no OTLP endpoint set) = off, and nothing of it is loaded. */
+  readonly tracing?: TracingConfig;
   /** How the listening server treats its clients; see server.ts. */
   readonly server: {
     /** On SIGTERM, how long new connections are still accepted (readiness already fails). */
@@ -234,6 +243,19 @@ function seconds(name: string, value: number): number {
   return ms;
 }
 
+/**
+ * As OpenTelemetry's exporters read them: the general endpoint gets `/v1/traces` appended, the
+ * traces-only one is used as it is and wins.
+ */
+function tracingConfig(endpoint: string | undefined, tracesEndpoint: string | undefined, protocol: string, serviceName: string): TracingConfig | undefined {
+  if (!endpoint && !tracesEndpoint) return undefined;
+  return Object.freeze({
+    tracesUrl: tracesEndpoint || `${endpoint}/v1/traces`,
+    protocol: protocol as TracingConfig['protocol'],
+    serviceName,
+  });
+}
+
 function throwingReporter({ errors }: { errors: Partial<Record<string, Error>> }): void {
   const problems = Object.entries(errors).map(([name, error]) =>
     error instanceof EnvMissingError ? `${name} is required` : `${name} ${error?.message ?? 'is invalid'}`,
@@ -278,6 +300,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       AUTH_CACHE_MAX_ENTRIES: num({ default: 10_000 }),
       AUTH_CACHE_MAX_TTL: num({ default: 60, desc: 'seconds' }),
       DRAIN_DELAY: num({ default: 0, desc: 'seconds' }),
+      // OpenTelemetry's own variable names, so that a collector set-up written for any service fits.
+      OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl({ default: undefined }),
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl({ default: undefined }),
+      OTEL_EXPORTER_OTLP_PROTOCOL: str({ choices: ['http/protobuf', 'http/json'], default: 'http/protobuf' }),
+      OTEL_SERVICE_NAME: str({ default: 'clerk-camunda-proxy' }),
       DRAIN_TIMEOUT: num({ default: 10, desc: 'seconds' }),
       REQUEST_TIMEOUT: num({ default: 30, desc: 'seconds' }),
       HEADERS_TIMEOUT: num({ default: 10, desc: 'seconds' }),
@@ -340,6 +367,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       maxEntries: positiveInteger('AUTH_CACHE_MAX_ENTRIES', env.AUTH_CACHE_MAX_ENTRIES),
       maxTtlMs: positiveInteger('AUTH_CACHE_MAX_TTL', env.AUTH_CACHE_MAX_TTL) * 1000,
     }),
+    tracing: tracingConfig(env.OTEL_EXPORTER_OTLP_ENDPOINT, env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, env.OTEL_EXPORTER_OTLP_PROTOCOL, env.OTEL_SERVICE_NAME),
     server: Object.freeze({
       drainDelayMs,
       drainTimeoutMs,

@@ -48,7 +48,7 @@ export function deploymentsRouter(deps: DeploymentsDeps): Router {
     const framed = await engineDeploymentForm(req.headers['content-type']!, upload, { tenantId, source: 'clerk-camunda-proxy' });
     let answer;
     try {
-      answer = await callEngine(deps.connection, 'POST', '/deployment/create', { framed, requestId: contextOf(res).requestId });
+      answer = await callEngine(deps.connection, 'POST', '/deployment/create', { framed, caller: contextOf(res), kind: 'forward' });
     } catch (error) {
       throw engineFailure(error);
     }

@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { EngineCallKind, RequestTrace } from '../tracing/tracing.js';
 
 /** Where the engine is and how the proxy signs in: worked out once at start. */
 export interface EngineConnection {
@@ -36,6 +37,12 @@ export class EngineTimeout extends Error {
   readonly code = 'ENGINE_TIMEOUT';
 }
 
+/** Whom an engine call is made for: its request id (sent as X-Request-Id) and, with tracing on, its trace. */
+export interface EngineCaller {
+  readonly requestId: string;
+  readonly trace?: RequestTrace;
+}
+
 /** A body the proxy has framed itself, e.g. a rebuilt multipart upload. */
 export interface FramedBody {
   contentType: string;
@@ -44,18 +51,21 @@ export interface FramedBody {
 
 /**
  * A small call on the shared keep-alive agent, for the proxy's own questions to the engine: a JSON
- * `body`, or a `framed` one. Either is sent whole with its exact Content-Length.
+ * `body`, or a `framed` one. Either is sent whole with its exact Content-Length. With a traced
+ * `caller` the call is a child span of its request, and the engine gets its `traceparent`.
  */
 export function callEngine(
   connection: EngineConnection,
   method: string,
   path: string,
-  options: { body?: unknown; framed?: FramedBody; timeoutMs?: number; requestId?: string } = {},
+  options: { body?: unknown; framed?: FramedBody; timeoutMs?: number; caller?: EngineCaller; kind?: EngineCallKind } = {},
 ): Promise<EngineAnswer> {
   const json = options.body === undefined ? undefined : JSON.stringify(options.body);
   const payload = options.framed?.bytes ?? json;
   const contentType = options.framed?.contentType ?? 'application/json';
   const send = connection.origin.startsWith('https:') ? httpsRequest : request;
+  const { caller } = options;
+  const span = caller?.trace?.engineCall(options.kind ?? 'query', method, `${connection.basePath}${path}`);
   return new Promise((resolve, reject) => {
     const outgoing = send(`${connection.origin}${connection.basePath}${path}`, {
       method,
@@ -63,7 +73,8 @@ export function callEngine(
       headers: {
         authorization: connection.authorization,
         accept: 'application/json',
-        ...(options.requestId && { 'x-request-id': options.requestId }),
+        ...(caller && { 'x-request-id': caller.requestId }),
+        ...(span && { traceparent: span.traceparent }),
         ...(payload !== undefined && { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) }),
       },
     });
@@ -71,6 +82,7 @@ export function callEngine(
     const deadline = setTimeout(() => outgoing.destroy(new EngineTimeout('engine did not answer in time')), options.timeoutMs ?? connection.timeoutMs);
     const fail = (error: Error) => {
       clearTimeout(deadline);
+      span?.end(undefined, error);
       reject(error);
     };
     outgoing.on('error', fail);
@@ -81,6 +93,7 @@ export function callEngine(
       answer.on('aborted', () => fail(Object.assign(new Error('engine answer was cut off'), { code: 'ECONNRESET' })));
       answer.on('end', () => {
         clearTimeout(deadline);
+        span?.end(answer.statusCode);
         resolve({ status: answer.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
       });
     });

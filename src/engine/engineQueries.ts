@@ -1,4 +1,4 @@
-import { callEngine, type EngineConnection } from './engineConnection.js';
+import { callEngine, type EngineCaller, type EngineConnection } from './engineConnection.js';
 import { engineFailure, normaliseEngineError, parseEngineError } from './engineErrors.js';
 
 /** The proxy's own questions to the engine, asked before it lets a user act. */
@@ -22,11 +22,11 @@ export interface EngineTask {
   processInstanceId: string | null;
 }
 
-export function createEngineQueries(connection: EngineConnection, requestId: string): EngineQueries {
+export function createEngineQueries(connection: EngineConnection, caller: EngineCaller): EngineQueries {
   async function ask<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json?: T }> {
     let answer;
     try {
-      answer = await callEngine(connection, method, path, { body, requestId });
+      answer = await callEngine(connection, method, path, { body, caller });
     } catch (error) {
       throw engineFailure(error);
     }

@@ -16,6 +16,8 @@ export function accessLog(sink: LogSink): RequestHandler {
         level: 'info',
         msg: 'request',
         requestId: context.requestId,
+        // Only when tracing is on: the trace to open for this line.
+        traceId: context.trace?.traceId,
         pid: process.pid,
         method: req.method,
         path: ((req as unknown as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0],

@@ -6,7 +6,8 @@ import type { ErrorCode } from './errors.js';
  * its code, by augmenting this interface, so that a lower layer never imports a higher one:
  * - `principal`: the authentication stage (auth/clerkSession.ts), with `signedInUser(res)`;
  * - `engineCall`: the engine call a route planned (proxy/engineCall.ts);
- * - `engineRequest`, `engineStartedAt`, `engineDeadlinePassed`: the engine proxy (proxy/engineProxy.ts).
+ * - `engineRequest`, `engineStartedAt`, `engineDeadlinePassed`, `engineSpan`: the engine proxy (proxy/engineProxy.ts);
+ * - `trace`: the request's server span, when tracing is on (http/requestSpan.ts).
  */
 export interface RequestContext {
   /** request id (X-Request-Id): set first, by requestId.ts. */

@@ -12,12 +12,15 @@ import { readBounded } from './boundedRead.js';
 import { bodilessMethods, type EngineCall } from './engineCall.js';
 import { sendShapedAnswer } from './shapedAnswer.js';
 import { contextOf } from '../http/requestContext.js';
+import type { EngineSpan } from '../tracing/tracing.js';
 
 declare module '../http/requestContext.js' {
   interface RequestContext {
     engineRequest?: ClientRequest;
     engineStartedAt?: number;
     engineDeadlinePassed?: boolean;
+    /** The engine call's span, when the request is traced. */
+    engineSpan?: EngineSpan;
   }
 }
 
@@ -75,6 +78,13 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         proxyReq.setHeader('x-request-id', context.requestId);
         if (context.engineDeadlinePassed) return void proxyReq.destroy(new EngineTimeout('engine timeout'));
         context.engineRequest = proxyReq;
+        // After the allowlist above: the engine gets the proxy's traceparent, never a client's.
+        const span = context.trace?.engineCall('forward', proxyReq.method, call.path);
+        if (span) {
+          proxyReq.setHeader('traceparent', span.traceparent);
+          context.engineSpan = span;
+          proxyReq.once('close', () => span.end(context.engineStatus));
+        }
         frameEngineRequest(proxyReq, call);
       },
       async proxyRes(proxyRes, _req, res) {
@@ -120,6 +130,7 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
       error(error, _req, res) {
         // httpxy resolves instead of rejecting once an error listener exists, so the answer is given here.
         const response = res as Response;
+        contextOf(response).engineSpan?.end(undefined, error);
         log.debug('engine call failed', { requestId: contextOf(response).requestId, reason: (error as Error).message });
         if (typeof response.status !== 'function') return;
         if (contextOf(response).engineStartedAt !== undefined) engineTimer(response)('error');

@@ -5,6 +5,8 @@ import { loadRouteMap, type RouteMap } from '../../src/routes/routeMap.js';
 import { createSigningKey, mintSessionToken, testUsers, type SessionTokenOptions, type SessionUser, type SigningKey } from './clerkTokens.js';
 import { startEngineStandIn, type EngineStandIn } from './engineStandIn.js';
 import { baseEnv } from './proxyEnv.js';
+import { createLogger } from '../../src/http/log.js';
+import { startTracing } from '../../src/tracing/tracing.js';
 
 export { baseEnv } from './proxyEnv.js';
 
@@ -36,7 +38,9 @@ export async function startProxyHarness(
   const engine = options.engine ?? (await startEngineStandIn());
   const config = loadConfig({ ...baseEnv(key, engine.url), ...env });
   const routeMap = options.routeMap ?? loadRouteMap(config.routesConfigPath);
-  const proxy = createApp(config, routeMap, options.deps);
+  // As server.ts does: tracing, when the environment turns it on, starts before the app.
+  const tracing = await startTracing(config.tracing, { engineUrl: config.engine.url, log: options.deps?.log ?? createLogger('silent') });
+  const proxy = createApp(config, routeMap, { ...(tracing && { tracing }), ...options.deps });
   const tokenFor = (user: SessionUser = testUsers.alice, tokenOptions?: SessionTokenOptions) => mintSessionToken(key, user, tokenOptions);
   return {
     app: proxy.app,

@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
  */
 const layers: readonly (readonly string[])[] = [
   ['config'], // env and the route map: typed, frozen data
+  ['tracing'], // what the stages know of tracing (types, startTracing); the OpenTelemetry SDK behind a dynamic import
   ['engine'], // the Camunda engine client: connection, queries, errors, variable typing; no HTTP responses
   ['http'], // the request context, error envelope, request id, logs, metrics, health
   ['audit'], // the audit trail: records of actions, their sinks and stores
@@ -25,6 +26,7 @@ const layers: readonly (readonly string[])[] = [
 /** What a layer may never import at all, whatever its rank. */
 const foreignTo: Readonly<Record<string, readonly RegExp[]>> = {
   engine: [/^express$/, /^http-proxy-middleware$/, /^@clerk\//],
+  tracing: [/^express$/, /^http-proxy-middleware$/, /^@clerk\//],
   http: [/^@clerk\//],
   config: [/^express$/],
 };
