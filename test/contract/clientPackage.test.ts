@@ -59,7 +59,7 @@ interface Seen {
     deleted: unknown;
   };
   statistics: Record<string, number>;
-  errors: Record<'unknownTask' | 'noToken' | 'noProxy' | 'deployAsMember', { typed: boolean; status: number; envelope?: { error: string; detail: string; requestId: string } }>;
+  errors: Record<'unknownTask' | 'noToken' | 'noProxy' | 'deployAsMember' | 'auditAsMember', { typed: boolean; status: number; envelope?: { error: string; detail: string; requestId: string } }>;
 }
 
 describe('the client package, installed as a user would', () => {
@@ -162,6 +162,7 @@ declare const process: { env: Record<string, string | undefined> };
     expect(seen.statistics).toEqual({ totalProcesses: expect.any(Number), activeInstances: expect.any(Number), completedInstances: expect.any(Number), activeTasks: expect.any(Number) });
     expect(seen.statistics.completedInstances).toBeGreaterThanOrEqual(0);
     expect(seen.errors.deployAsMember).toMatchObject({ typed: true, status: 403, envelope: { error: 'forbidden' } });
+    expect(seen.errors.auditAsMember).toMatchObject({ typed: true, status: 403, envelope: { error: 'forbidden', detail: expect.stringContaining('audit') } });
   });
 
   it('reads failures as CamundaProxyError: 404 from the engine, 401 without a token, status 0 without a proxy', () => {

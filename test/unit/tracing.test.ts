@@ -29,7 +29,12 @@ function memorySink(): LogSink & { lines: Record<string, unknown>[] } {
   return {
     lines,
     write(text: string) {
-      for (const line of text.split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      // The access log's lines only: audit records share the sink.
+      for (const line of text.split('\n')) {
+        if (!line.trim()) continue;
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        if (entry.msg !== 'audit') lines.push(entry);
+      }
     },
   };
 }

@@ -52,6 +52,8 @@ const errors = {
   noProxy: await failureOf(() => createCamundaClient({ baseUrl: 'http://127.0.0.1:9', getToken: () => token }).getProcesses()),
   // Deploying is for an organisation's administrators; the demo user is a member.
   deployAsMember: await failureOf(() => camunda.deploy([{ name: 'nothing.bpmn', content: '<definitions/>' }])),
+  // The audit trail is for an organisation's administrators too.
+  auditAsMember: await failureOf(() => camunda.getAuditTrail({ objectId: started.id })),
 };
 
 console.log(
