@@ -102,7 +102,7 @@ export class EngineToolingMissing extends Error {
 }
 
 /** Maven failed to build the engine jar. `output` holds the tail of Maven's output. */
-// No parameter properties in this file: test/contract/globalSetup.ts loads it with Node's own type
+// No parameter properties in this file: test/contract/contractEngine.ts loads it with Node's own type
 // stripping, which only takes erasable syntax.
 export class EngineBuildError extends Error {
   readonly output: string;

@@ -21,7 +21,7 @@ export function onEngine(name: string): string {
   return `${engineUnderTest.label}: ${name}`;
 }
 
-/** The real engine started by test/contract/globalSetup.ts (or one you started yourself). */
+/** The real engine started by the contract project's global setup (test/contract/contractEngine.ts), or one you started yourself. */
 export function engineTestUrl(): string {
   const url = process.env.ENGINE_TEST_URL;
   if (!url) {
