@@ -36,6 +36,7 @@ function contractProject(engineFlavour, displayName) {
     globals: { engineFlavour },
     testMatch: ['<rootDir>/test/contract/**/*.test.ts'],
     setupFiles: ['<rootDir>/test/contract/engineUnderTest.ts'],
+    setupFilesAfterEnv: ['<rootDir>/test/contract/namedAfterEngine.ts'],
     globalSetup: `<rootDir>/test/contract/globalSetup.${engineFlavour}.ts`,
     globalTeardown: '<rootDir>/test/contract/globalTeardown.ts',
   };
