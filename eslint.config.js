@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'test/engine/target/', 'node_modules/', '.demo/', '**/.build/', '.cache/'] },
+  { ignores: ['dist/', 'coverage/', 'test/engine/target/', 'test/engine/operaton/target/', 'node_modules/', '.demo/', '**/.build/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,7 +2,8 @@
  * `npm run demo`: the whole path on one machine, with no dev mode in the server.
  *
  *   1. builds the proxy if dist/ is stale;
- *   2. uses the engine at ENGINE_URL if one answers there, else starts the real test engine;
+ *   2. uses the engine at ENGINE_URL if one answers there, else starts the real test engine of
+ *      ENGINE_FLAVOUR (camunda, the default: Camunda 7.24; operaton: Operaton);
  *   3. makes a throwaway 2048-bit RSA key pair in .demo/;
  *   4. starts the production server (node dist/server.js) with CLERK_JWT_KEY = that public key,
  *      exactly as a deployment with networkless Clerk verification would;
@@ -10,7 +11,8 @@
  *   6. prints the tokens and curl commands ready to paste (`--json`: one machine-readable line);
  *   7. Ctrl-C stops everything it started.
  *
- * Options: --port N (proxy, default 8000), --json. Environment: ENGINE_URL, ENGINE_PORT (8080).
+ * Options: --port N (proxy, default 8000), --json. Environment: ENGINE_URL, ENGINE_PORT (8080),
+ * ENGINE_FLAVOUR (camunda | operaton).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -18,7 +20,19 @@ import { join } from 'node:path';
 import { createSigningKey, mintSessionToken, privateKeyPem, signingKeyFromPrivatePem, type SessionUser, type SigningKey } from '../test/support/clerkTokens.js';
 import { FRONTEND_ORIGIN, serverProcessEnv } from '../test/support/proxyEnv.js';
 import { ensurePrerequisites } from './prerequisites.js';
-import { engineAnswers, EngineToolingMissing, REPO_ROOT, startEngine, type RunningEngine } from './engine.js';
+import {
+  basicAuth,
+  ENGINE_FLAVOURS,
+  ENGINE_PASSWORD,
+  ENGINE_USER,
+  engineAnswers,
+  engineFlavourFrom,
+  EngineToolingMissing,
+  REPO_ROOT,
+  startEngine,
+  type EngineFlavour,
+  type RunningEngine,
+} from './engine.js';
 
 const DEMO_DIR = join(REPO_ROOT, '.demo');
 const TOKEN_LIFETIME_SECONDS = 8 * 60 * 60;
@@ -35,6 +49,8 @@ export interface DemoSummary {
   proxyUrl: string;
   engineUrl: string;
   engineStartedByDemo: boolean;
+  /** What the engine's GET /version answers (7.24.0 for Camunda, 1.0.3 for Operaton). */
+  engineVersion: string;
   docsUrl: string;
   tokens: Record<keyof typeof demoUsers, string>;
   users: Record<keyof typeof demoUsers, string>;
@@ -74,7 +90,7 @@ function demoSigningKey(): SigningKey {
   return key;
 }
 
-async function engineFor(engineUrl: string, enginePort: number): Promise<{ url: string; engine?: RunningEngine }> {
+async function engineFor(engineUrl: string, enginePort: number, flavour: EngineFlavour): Promise<{ url: string; engine?: RunningEngine }> {
   if (await engineAnswers(engineUrl)) {
     say(`an engine already answers at ${engineUrl}: using it`);
     return { url: engineUrl };
@@ -82,9 +98,15 @@ async function engineFor(engineUrl: string, enginePort: number): Promise<{ url: 
   const prerequisites = ensurePrerequisites('demo');
   prerequisites.lines.forEach((line) => say(line));
   if (!prerequisites.ok) throw new Error(`no engine answers at ${engineUrl}, and starting one needs the tools above`);
-  say(`no engine at ${engineUrl}: starting the test engine on port ${enginePort} (the first build downloads from Maven Central)…`);
-  const engine = await startEngine({ port: enginePort, progress: say });
+  const { product, version } = ENGINE_FLAVOURS[flavour];
+  say(`no engine at ${engineUrl}: starting the ${product} ${version} test engine on port ${enginePort} (the first build downloads from Maven Central)…`);
+  const engine = await startEngine({ flavour, port: enginePort, progress: say });
   return { url: engine.url, engine };
+}
+
+async function engineVersion(engineUrl: string): Promise<string> {
+  const res = await fetch(`${engineUrl}/version`, { headers: { authorization: basicAuth(ENGINE_USER, ENGINE_PASSWORD), accept: 'application/json' } });
+  return ((await res.json()) as { version: string }).version;
 }
 
 function startProxy(port: number, engineUrl: string, key: SigningKey): ChildProcess {
@@ -148,9 +170,11 @@ async function main(argv: string[]): Promise<void> {
   const port = Number(portArg >= 0 ? argv[portArg + 1] : 8000);
   const engineUrl = (process.env.ENGINE_URL ?? `http://127.0.0.1:${process.env.ENGINE_PORT ?? 8080}/engine-rest`).replace(/\/+$/, '');
   const enginePort = Number(process.env.ENGINE_PORT ?? (new URL(engineUrl).port || 8080));
+  const flavour = engineFlavourFrom(process.env.ENGINE_FLAVOUR);
 
   buildIfNeeded();
-  const { url: engineRestUrl, engine } = await engineFor(engineUrl, enginePort);
+  const { url: engineRestUrl, engine } = await engineFor(engineUrl, enginePort, flavour);
+  const version = await engineVersion(engineRestUrl);
   const key = demoSigningKey();
   const proxyUrl = `http://127.0.0.1:${port}`;
   const proxy = startProxy(port, engineRestUrl, key);
@@ -193,6 +217,7 @@ async function main(argv: string[]): Promise<void> {
     proxyUrl,
     engineUrl: engineRestUrl,
     engineStartedByDemo: engine !== undefined,
+    engineVersion: version,
     docsUrl: `${proxyUrl}/docs`,
     tokens,
     users,
@@ -206,7 +231,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(
       [
         '',
-        `The proxy is up at ${proxyUrl}, in front of the Camunda engine at ${engineRestUrl}${engine ? ' (started by the demo)' : ''}.`,
+        `The proxy is up at ${proxyUrl}, in front of the engine at ${engineRestUrl} (version ${version}${engine ? `, ${ENGINE_FLAVOURS[engine.flavour].product}, started by the demo` : ''}).`,
         `Tokens are Clerk-shaped session tokens signed by a throwaway key in .demo/ and valid for ${TOKEN_LIFETIME_SECONDS / 3600} hours:`,
         `  user    ${users.user}  (Dana Demo, member of acme)`,
         `  manager ${users.manager}  (acme, org role org:managers)`,

@@ -1,21 +1,26 @@
 /**
- * A real Camunda 7 engine (test/engine, Spring Boot + engine-rest + H2 in memory) for tests
- * and local runs.
+ * A real Camunda 7 engine for tests and local runs, in one of two flavours, each a Spring Boot
+ * application with engine-rest and H2 in memory, built with Maven from Maven Central:
+ *   camunda   Camunda 7.24 (test/engine), the default
+ *   operaton  Operaton, the community fork of Camunda 7 (test/engine/operaton)
  *
  * API (import from tests or global setup):
- *   buildEngine()            build test/engine/target/camunda-test-engine.jar with Maven if stale
- *   startEngine({ port })    build if needed, start it, wait until /engine-rest/version answers
- *   freePort()               a free TCP port on 127.0.0.1
- *   engineAnswers(url, u, p) true when GET {url}/version answers 200 with those credentials
+ *   buildEngine({ flavour })           build the flavour's jar with Maven if stale
+ *   startEngine({ flavour, port })     build if needed, start it, wait until /engine-rest/version answers
+ *   engineFlavourFrom(value)           'camunda' | 'operaton' from ENGINE_FLAVOUR's value (unset: camunda)
+ *   ENGINE_FLAVOURS[flavour]           its product name, version, label, Maven folder and jar
+ *   freePort()                         a free TCP port on 127.0.0.1
+ *   engineAnswers(url, u, p)           true when GET {url}/version answers 200 with those credentials
  *
  * CLI:
  *   npx tsx scripts/engine.ts               build if needed, start on ENGINE_PORT (default 8080),
  *                                           stay in the foreground, stop on Ctrl-C / SIGTERM
+ *   ENGINE_FLAVOUR=operaton npx tsx scripts/engine.ts   the same with the Operaton engine
  *   npx tsx scripts/engine.ts --build-only  only build
  *   npx tsx scripts/engine.ts --port 9090   explicit port (wins over ENGINE_PORT)
  *
- * The engine has one user, demo/demo (HTTP Basic on /engine-rest/*), and deploys the BPMN
- * fixtures in test/engine/src/main/resources (order, jsonCheck, leaveRequest, invoiceWorker).
+ * Both flavours have one user, demo/demo (HTTP Basic on /engine-rest/*), and deploy the same BPMN
+ * fixtures from test/engine/src/main/resources (order, jsonCheck, leaveRequest, invoiceWorker).
  * Needs Java 17+ and Maven 3.8+; no npm dependencies (node: built-ins and global fetch only).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -27,13 +32,63 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The Camunda 7.24 engine's Maven project; its src/main/resources holds the BPMN fixtures both flavours deploy. */
 export const ENGINE_DIR = join(REPO_ROOT, 'test', 'engine');
 export const ENGINE_TARGET_DIR = join(ENGINE_DIR, 'target');
 export const ENGINE_JAR = join(ENGINE_TARGET_DIR, 'camunda-test-engine.jar');
+const FIXTURES_DIR = join(ENGINE_DIR, 'src', 'main', 'resources');
 export const ENGINE_USER = 'demo';
 export const ENGINE_PASSWORD = 'demo';
 /** Process definition keys deployed by the test engine. */
 export const ENGINE_PROCESS_KEYS = ['order', 'jsonCheck', 'leaveRequest', 'invoiceWorker'] as const;
+
+export type EngineFlavour = 'camunda' | 'operaton';
+
+export interface EngineFlavourInfo {
+  flavour: EngineFlavour;
+  /** The product, as its vendor spells it. */
+  product: string;
+  /** What GET /engine-rest/version answers. */
+  version: string;
+  /** Short and lower-case, for test names: 'camunda 7.24'. */
+  label: string;
+  /** The Maven project. */
+  dir: string;
+  targetDir: string;
+  jar: string;
+  /** Files whose change makes the jar stale. */
+  sources: string[];
+  /** A folder of the local Maven repository that exists once the flavour was built online. */
+  localRepoMarker: string[];
+}
+
+function flavourInfo(flavour: EngineFlavour, product: string, version: string, dir: string, jarName: string, localRepoMarker: string[]): EngineFlavourInfo {
+  const targetDir = join(dir, 'target');
+  const minor = version.split('.').slice(0, flavour === 'camunda' ? 2 : 3).join('.');
+  return {
+    flavour,
+    product,
+    version,
+    label: `${flavour} ${minor}`,
+    dir,
+    targetDir,
+    jar: join(targetDir, jarName),
+    sources: [join(dir, 'pom.xml'), join(dir, 'src'), FIXTURES_DIR],
+    localRepoMarker,
+  };
+}
+
+export const ENGINE_FLAVOURS: Readonly<Record<EngineFlavour, EngineFlavourInfo>> = Object.freeze({
+  camunda: flavourInfo('camunda', 'Camunda', '7.24.0', ENGINE_DIR, 'camunda-test-engine.jar', ['org', 'camunda', 'bpm', 'camunda-bom']),
+  operaton: flavourInfo('operaton', 'Operaton', '1.0.3', join(ENGINE_DIR, 'operaton'), 'operaton-test-engine.jar', ['org', 'operaton', 'bpm', 'operaton-bom']),
+});
+
+/** The flavour ENGINE_FLAVOUR names; unset or empty is camunda. Anything else throws, naming the choices. */
+export function engineFlavourFrom(value: string | undefined): EngineFlavour {
+  if (value === undefined || value === '') return 'camunda';
+  if (value === 'camunda' || value === 'operaton') return value;
+  throw new Error(`ENGINE_FLAVOUR must be camunda or operaton, not ${JSON.stringify(value)}`);
+}
 
 const INSTALL_HINT =
   'Java 17+ and Maven 3.8+ are needed to build the test engine: apt-get install openjdk-17-jdk-headless maven';
@@ -47,7 +102,7 @@ export class EngineToolingMissing extends Error {
 }
 
 /** Maven failed to build the engine jar. `output` holds the tail of Maven's output. */
-// No parameter properties in this file: test/contract/globalSetup.ts loads it with Node's own type
+// No parameter properties in this file: test/contract/contractEngine.ts loads it with Node's own type
 // stripping, which only takes erasable syntax.
 export class EngineBuildError extends Error {
   readonly output: string;
@@ -71,6 +126,8 @@ export class EngineStartError extends Error {
 }
 
 export interface BuildOptions {
+  /** Which engine (default camunda). */
+  flavour?: EngineFlavour;
   /** Build even if the jar looks fresh. */
   force?: boolean;
   /** Progress messages (default: none). */
@@ -87,6 +144,8 @@ export interface BuildResult {
 }
 
 export interface StartOptions {
+  /** Which engine (default camunda). */
+  flavour?: EngineFlavour;
   /** TCP port on 127.0.0.1; default: a free one. */
   port?: number;
   /** Credentials used to poll /version (the engine itself only knows demo/demo). */
@@ -105,6 +164,7 @@ export interface StartOptions {
 }
 
 export interface RunningEngine {
+  flavour: EngineFlavour;
   /** http://127.0.0.1:PORT/engine-rest */
   url: string;
   port: number;
@@ -169,22 +229,21 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** true when the jar exists and is newer than pom.xml and every file under test/engine/src. */
-export function engineJarIsFresh(): boolean {
-  if (!existsSync(ENGINE_JAR)) return false;
-  const jarTime = statSync(ENGINE_JAR).mtimeMs;
-  const sourcesTime = Math.max(newestMtime(join(ENGINE_DIR, 'pom.xml')), newestMtime(join(ENGINE_DIR, 'src')));
-  return jarTime > sourcesTime;
+/** true when the flavour's jar exists and is newer than its pom.xml, its src and the shared BPMN fixtures. */
+export function engineJarIsFresh(flavour: EngineFlavour = 'camunda'): boolean {
+  const { jar, sources } = ENGINE_FLAVOURS[flavour];
+  if (!existsSync(jar)) return false;
+  return statSync(jar).mtimeMs > Math.max(...sources.map(newestMtime));
 }
 
-function localRepoHasCamunda(): boolean {
+function localRepoHas(marker: string[]): boolean {
   const repo = process.env.MAVEN_REPO_LOCAL ?? join(homedir(), '.m2', 'repository');
-  return existsSync(join(repo, 'org', 'camunda', 'bpm', 'camunda-bom'));
+  return existsSync(join(repo, ...marker));
 }
 
-function runMaven(args: string[]): Promise<{ code: number | null; output: string }> {
+function runMaven(dir: string, args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('mvn', args, { cwd: ENGINE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('mvn', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keep = (chunk: Buffer) => {
       output += chunk.toString('utf8');
@@ -197,8 +256,6 @@ function runMaven(args: string[]): Promise<{ code: number | null; output: string
   });
 }
 
-const LOCK_DIR = join(ENGINE_TARGET_DIR, '.build-lock');
-
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -209,9 +266,10 @@ function pidAlive(pid: number): boolean {
 }
 
 /** Cross-process lock so parallel test workers never run two Maven builds in one folder. */
-async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+async function withBuildLock<T>(targetDir: string, fn: () => Promise<T>): Promise<T> {
+  const LOCK_DIR = join(targetDir, '.build-lock');
   const deadline = Date.now() + 15 * 60_000;
-  mkdirSync(ENGINE_TARGET_DIR, { recursive: true });
+  mkdirSync(targetDir, { recursive: true });
   for (;;) {
     try {
       mkdirSync(LOCK_DIR);
@@ -248,54 +306,60 @@ async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Maven may leave an unchanged jar untouched; make sure the next freshness check passes. */
-function markFresh(): void {
-  if (!engineJarIsFresh()) {
+function markFresh(flavour: EngineFlavour): void {
+  if (!engineJarIsFresh(flavour)) {
     const now = new Date();
-    utimesSync(ENGINE_JAR, now, now);
+    utimesSync(ENGINE_FLAVOURS[flavour].jar, now, now);
   }
 }
 
-let buildInFlight: Promise<BuildResult> | undefined;
+const buildsInFlight = new Map<EngineFlavour, Promise<BuildResult>>();
 
 /**
- * Builds test/engine/target/camunda-test-engine.jar unless an up-to-date one exists.
- * Tries `mvn -q -o` first when ~/.m2 already has Camunda, then online `mvn -q -B`.
+ * Builds the flavour's jar (test/engine/target/camunda-test-engine.jar or
+ * test/engine/operaton/target/operaton-test-engine.jar) unless an up-to-date one exists.
+ * Tries `mvn -q -o` first when ~/.m2 already has the flavour's BOM, then online `mvn -q -B`.
  * Throws EngineToolingMissing when java or mvn is missing, EngineBuildError when Maven fails.
  */
 export async function buildEngine(opts: BuildOptions = {}): Promise<BuildResult> {
-  if (!opts.force && engineJarIsFresh()) return { jar: ENGINE_JAR, built: false, ms: 0 };
-  buildInFlight ??= (async () => {
+  const flavour = opts.flavour ?? 'camunda';
+  const { dir, targetDir, jar, localRepoMarker, product } = ENGINE_FLAVOURS[flavour];
+  if (!opts.force && engineJarIsFresh(flavour)) return { jar, built: false, ms: 0 };
+  const inFlight = buildsInFlight.get(flavour);
+  if (inFlight) return inFlight;
+  const build = (async () => {
     try {
-      return await withBuildLock(async () => {
+      return await withBuildLock(targetDir, async () => {
         const t0 = Date.now();
         // another process may have built it while we waited for the lock
-        if (!opts.force && engineJarIsFresh()) return { jar: ENGINE_JAR, built: false, ms: 0 };
+        if (!opts.force && engineJarIsFresh(flavour)) return { jar, built: false, ms: 0 };
         requireJava();
         requireMaven();
         const log = opts.log ?? (() => {});
-        if (localRepoHasCamunda()) {
-          log('building the test engine (maven, offline)…');
-          const offline = await runMaven(['-q', '-o', '-B', '-DskipTests', 'package']);
-          if (offline.code === 0 && existsSync(ENGINE_JAR)) {
-            markFresh();
-            return { jar: ENGINE_JAR, built: true, mode: 'offline' as const, ms: Date.now() - t0 };
+        if (localRepoHas(localRepoMarker)) {
+          log(`building the ${product} test engine (maven, offline)…`);
+          const offline = await runMaven(dir, ['-q', '-o', '-B', '-DskipTests', 'package']);
+          if (offline.code === 0 && existsSync(jar)) {
+            markFresh(flavour);
+            return { jar, built: true, mode: 'offline' as const, ms: Date.now() - t0 };
           }
           log('offline build failed, retrying online…');
         } else {
-          log('building the test engine (maven, downloads dependencies on first run)…');
+          log(`building the ${product} test engine (maven, downloads dependencies on first run)…`);
         }
-        const online = await runMaven(['-q', '-B', '-DskipTests', 'package']);
-        if (online.code !== 0 || !existsSync(ENGINE_JAR)) {
-          throw new EngineBuildError(`mvn package failed in ${ENGINE_DIR} (exit ${online.code})`, online.output.slice(-8_000));
+        const online = await runMaven(dir, ['-q', '-B', '-DskipTests', 'package']);
+        if (online.code !== 0 || !existsSync(jar)) {
+          throw new EngineBuildError(`mvn package failed in ${dir} (exit ${online.code})`, online.output.slice(-8_000));
         }
-        markFresh();
-        return { jar: ENGINE_JAR, built: true, mode: 'online' as const, ms: Date.now() - t0 };
+        markFresh(flavour);
+        return { jar, built: true, mode: 'online' as const, ms: Date.now() - t0 };
       });
     } finally {
-      buildInFlight = undefined;
+      buildsInFlight.delete(flavour);
     }
   })();
-  return buildInFlight;
+  buildsInFlight.set(flavour, build);
+  return build;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,7 +434,9 @@ export async function startEngine(opts: StartOptions = {}): Promise<RunningEngin
   const password = opts.password ?? ENGINE_PASSWORD;
   const timeoutMs = opts.timeoutMs ?? 180_000;
   const progress = opts.progress ?? (() => {});
-  await buildEngine({ log: progress });
+  const flavour = opts.flavour ?? 'camunda';
+  const { dir, targetDir, jar, product } = ENGINE_FLAVOURS[flavour];
+  await buildEngine({ flavour, log: progress });
   requireJava();
 
   const port = opts.port ?? (await freePort());
@@ -378,8 +444,8 @@ export async function startEngine(opts: StartOptions = {}): Promise<RunningEngin
   if (await engineAnswers(url, user, password)) {
     throw new EngineStartError(`something already answers on port ${port}`, '', '');
   }
-  mkdirSync(ENGINE_TARGET_DIR, { recursive: true });
-  const logFile = opts.log ?? join(ENGINE_TARGET_DIR, `engine-${port}.log`);
+  mkdirSync(targetDir, { recursive: true });
+  const logFile = opts.log ?? join(targetDir, `engine-${port}.log`);
   mkdirSync(dirname(logFile), { recursive: true });
   const fd = openSync(logFile, 'w');
   const t0 = Date.now();
@@ -392,12 +458,12 @@ export async function startEngine(opts: StartOptions = {}): Promise<RunningEngin
         `-Dtestengine.parent-pid=${process.pid}`,
         ...(opts.jvmArgs ?? []),
         '-jar',
-        ENGINE_JAR,
+        jar,
         `--server.port=${port}`,
         '--server.address=127.0.0.1',
         ...(opts.appArgs ?? []),
       ],
-      { cwd: ENGINE_DIR, stdio: ['ignore', fd, fd], detached: false },
+      { cwd: dir, stdio: ['ignore', fd, fd], detached: false },
     );
   } finally {
     closeSync(fd);
@@ -405,7 +471,7 @@ export async function startEngine(opts: StartOptions = {}): Promise<RunningEngin
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
     child.once('exit', (code, signal) => res({ code, signal }));
   });
-  progress(`starting the test engine on port ${port} (pid ${child.pid}, log ${logFile})…`);
+  progress(`starting the ${product} test engine on port ${port} (pid ${child.pid}, log ${logFile})…`);
 
   // Last resort if the caller never calls stop(): kill the JVM when this Node process exits.
   // (The JVM also watches -Dtestengine.parent-pid and exits when we are gone.)
@@ -456,8 +522,8 @@ export async function startEngine(opts: StartOptions = {}): Promise<RunningEngin
     await Promise.race([sleep(250), waitForExit(child, 250)]);
   }
   const startupMs = Date.now() - t0;
-  progress(`test engine up at ${url} after ${startupMs} ms`);
-  return { url, port, pid: child.pid!, user, password, logFile, startupMs, exited, stop };
+  progress(`${product} test engine up at ${url} after ${startupMs} ms`);
+  return { flavour, url, port, pid: child.pid!, user, password, logFile, startupMs, exited, stop };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -476,23 +542,26 @@ function isMain(): boolean {
 async function main(argv: string[]): Promise<void> {
   const say = (m: string) => console.error(`[engine] ${m}`);
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log('usage: npx tsx scripts/engine.ts [--build-only] [--force-build] [--port N]   (ENGINE_PORT, default 8080)');
+    console.log(
+      'usage: npx tsx scripts/engine.ts [--build-only] [--force-build] [--port N]   (ENGINE_PORT, default 8080; ENGINE_FLAVOUR=camunda|operaton, default camunda)',
+    );
     return;
   }
+  const flavour = engineFlavourFrom(process.env.ENGINE_FLAVOUR);
   const force = argv.includes('--force-build');
   if (argv.includes('--build-only')) {
-    const r = await buildEngine({ force, log: say });
+    const r = await buildEngine({ flavour, force, log: say });
     say(r.built ? `built ${r.jar} (${r.mode}, ${r.ms} ms)` : `up to date: ${r.jar}`);
     return;
   }
-  if (force) await buildEngine({ force, log: say });
+  if (force) await buildEngine({ flavour, force, log: say });
   const portArg = argv.indexOf('--port');
   const port = Number(portArg >= 0 ? argv[portArg + 1] : (process.env.ENGINE_PORT ?? 8080));
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`bad port: ${String(port)}`);
 
-  const engine = await startEngine({ port, progress: say });
+  const engine = await startEngine({ flavour, port, progress: say });
   console.log(engine.url);
-  say(`user ${engine.user} / password ${engine.password}; Ctrl-C stops it`);
+  say(`${ENGINE_FLAVOURS[flavour].product} ${ENGINE_FLAVOURS[flavour].version}; user ${engine.user} / password ${engine.password}; Ctrl-C stops it`);
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {

@@ -17,6 +17,7 @@ import {
   uniqueKey,
   type ContractProxy,
   type EngineTask,
+  onEngine,
 } from '../support/contractHarness.js';
 
 const { alice, bob, manager, admin } = testUsers;
@@ -38,7 +39,7 @@ async function startOrderAs(user: typeof alice): Promise<{ instanceId: string; r
   return { instanceId: res.body.id, reviewTask: reviewTask! };
 }
 
-describe("alice's order is hers", () => {
+describe(onEngine("alice's order is hers"), () => {
   let instanceId: string;
   let reviewTask: EngineTask;
   beforeAll(async () => {
@@ -119,7 +120,7 @@ describe("alice's order is hers", () => {
   });
 });
 
-describe('the managers task', () => {
+describe(onEngine('the managers task'), () => {
   let instanceId: string;
   let approveTask: EngineTask;
   beforeAll(async () => {
@@ -171,7 +172,7 @@ describe('the managers task', () => {
   });
 });
 
-describe('rules declared in the route map', () => {
+describe(onEngine('rules declared in the route map'), () => {
   const extraRoutesFile = join(tmpdir(), `routes-authz-${process.pid}.json`);
   let configured: ContractProxy;
   beforeAll(() => {
@@ -202,7 +203,7 @@ describe('rules declared in the route map', () => {
   });
 });
 
-describe('decision log', () => {
+describe(onEngine('decision log'), () => {
   it('logs every decision at debug as user, route, policy and outcome, without tokens', async () => {
     const lines: string[] = [];
     const config = loadConfig({ ...baseEnv(testSigningKey(), engineTestUrl()), LOG_LEVEL: 'debug' });

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { freePort } from '../../scripts/engine.js';
 import type { DemoSummary } from '../../scripts/demo.js';
 import { isAlive, spawnProcess, waitFor, type RunningProcess } from '../support/processes.js';
+import { onEngine } from '../support/contractHarness.js';
 
 // The client as a frontend gets it: `npm pack`, installed into a fresh project that has nothing but
 // TypeScript, compiled by tsc, and run against the demo's proxy in front of the real engine.
@@ -62,7 +63,7 @@ interface Seen {
   errors: Record<'unknownTask' | 'noToken' | 'noProxy' | 'deployAsMember' | 'auditAsMember', { typed: boolean; status: number; envelope?: { error: string; detail: string; requestId: string } }>;
 }
 
-describe('the client package, installed as a user would', () => {
+describe(onEngine('the client package, installed as a user would'), () => {
   let work: string;
   let app: string;
   let packed: Packed;

@@ -5,12 +5,17 @@ import { join } from 'node:path';
 import { freePort } from '../../scripts/engine.js';
 import type { DemoSummary } from '../../scripts/demo.js';
 import { isAlive, spawnProcess, waitFor, type RunningProcess } from '../support/processes.js';
+import { engineUnderTest, onEngine } from '../support/contractHarness.js';
 
-// The demo as a newcomer runs it: its own engine, the production server, printed commands.
+// The demo as a newcomer runs it: its own engine (of this project's flavour), the production server, printed commands.
 const runDemo = (env: NodeJS.ProcessEnv, port: number): RunningProcess =>
-  spawnProcess(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--json', '--port', String(port)], { ...process.env, ...env });
+  spawnProcess(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--json', '--port', String(port)], {
+    ...process.env,
+    ENGINE_FLAVOUR: engineUnderTest.flavour,
+    ...env,
+  });
 
-describe('npm run demo', () => {
+describe(onEngine('npm run demo'), () => {
   let demo: RunningProcess;
   let summary: DemoSummary;
 
@@ -27,8 +32,9 @@ describe('npm run demo', () => {
     }
   });
 
-  it("starts its own engine when none answers, and hands out four tokens, one of another organisation's admin", () => {
+  it("starts its own engine of ENGINE_FLAVOUR when none answers, and hands out four tokens, one of another organisation's admin", () => {
     expect(summary.engineStartedByDemo).toBe(true);
+    expect(summary.engineVersion).toBe(engineUnderTest.version);
     expect(Object.keys(summary.tokens).sort()).toEqual(['admin', 'manager', 'otherAdmin', 'user']);
     expect(summary.docsUrl).toBe(`${summary.proxyUrl}/docs`);
   });
@@ -57,7 +63,7 @@ describe('npm run demo', () => {
   }, 30_000);
 });
 
-describe('npm run demo without Java', () => {
+describe(onEngine('npm run demo without Java'), () => {
   it('says what to install and exits non-zero, without a stack trace', async () => {
     const bin = mkdtempSync(join(tmpdir(), 'demo-path-'));
     symlinkSync(process.execPath, join(bin, 'node'));

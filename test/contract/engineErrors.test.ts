@@ -15,6 +15,8 @@ import {
   uniqueKey,
   testUsers,
   type ContractProxy,
+  engineUnderTest,
+  onEngine,
 } from '../support/contractHarness.js';
 
 let h: ContractProxy;
@@ -24,7 +26,7 @@ beforeAll(() => {
 });
 afterAll(() => h.close());
 
-describe('not found, as the engine says it and as the client sees it', () => {
+describe(onEngine('not found, as the engine says it and as the client sees it'), () => {
   const id = randomUUID();
   // [what, method, proxy path, engine path, what the engine answers, the detail alice gets, the detail an admin gets]
   // Routes with a policy answer "not found" themselves for everyone the policy checks (the same
@@ -66,7 +68,7 @@ describe('not found, as the engine says it and as the client sees it', () => {
   });
 });
 
-describe('concurrent completion', () => {
+describe(onEngine('concurrent completion'), () => {
   it('the same task completed three times at once: one 200, the others a 4xx conflict/not-found, never a 502', async () => {
     // A double-click. All three may pass the policy; the engine completes one and answers the
     // others 500 RestException with an OptimisticLockingException ("ENGINE-03005 … updated by
@@ -95,7 +97,7 @@ describe('concurrent completion', () => {
   });
 });
 
-describe("a user's filtered lists (the proxy turns GET into the engine's POST query)", () => {
+describe(onEngine("a user's filtered lists (the proxy turns GET into the engine's POST query)"), () => {
   it('an unknown sortBy: 400, but the engine\'s message for the POST form does not name the parameter (pinned)', async () => {
     const res = await request(h.app).get('/api/tasks?sortBy=nope&sortOrder=desc').set('Authorization', h.bearer());
     expect(expectEnvelope(res, 400, 'invalid_request').detail).toBe(
@@ -125,7 +127,7 @@ describe("a user's filtered lists (the proxy turns GET into the engine's POST qu
   });
 });
 
-describe('bad values and failing processes', () => {
+describe(onEngine('bad values and failing processes'), () => {
   it('a value the engine cannot convert is 400 with the engine message in detail', async () => {
     const res = await request(h.app)
       .post('/api/processes/order/start')
@@ -152,7 +154,7 @@ describe('bad values and failing processes', () => {
   });
 });
 
-describe('the engine behind the proxy', () => {
+describe(onEngine('the engine behind the proxy'), () => {
   it('the engine refuses a request without BasicAuth (401) and takes demo:demo (200)', async () => {
     const anonymous = await engineDirect('GET', '/process-definition?key=order', undefined, null);
     expect(anonymous.status).toBe(401);
@@ -181,11 +183,11 @@ describe('the engine behind the proxy', () => {
   it('/health reports the real engine and its version', async () => {
     const res = await request(h.app).get('/health');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'healthy', engine: { reachable: true, version: '7.24.0' } });
+    expect(res.body).toMatchObject({ status: 'healthy', engine: { reachable: true, version: engineUnderTest.version } });
   });
 });
 
-describe('a proxy with the wrong ENGINE_PASS', () => {
+describe(onEngine('a proxy with the wrong ENGINE_PASS'), () => {
   const password = 'Wr0ng-S3cret-pass';
   let wrong: ContractProxy;
   beforeAll(() => {
@@ -238,7 +240,7 @@ describe('a proxy with the wrong ENGINE_PASS', () => {
   });
 });
 
-describe('an engine that is not running', () => {
+describe(onEngine('an engine that is not running'), () => {
   let down: ContractProxy;
   beforeAll(async () => {
     down = startContractProxy({ ENGINE_URL: `http://127.0.0.1:${await freePort()}/engine-rest` });
@@ -265,7 +267,7 @@ describe('an engine that is not running', () => {
   });
 });
 
-describe('an engine that accepts the connection but never answers', () => {
+describe(onEngine('an engine that accepts the connection but never answers'), () => {
   let server: Server;
   const sockets = new Set<Socket>();
   let stuck: ContractProxy;
@@ -291,7 +293,7 @@ describe('an engine that accepts the connection but never answers', () => {
   });
 });
 
-describe('tasks after the errors', () => {
+describe(onEngine('tasks after the errors'), () => {
   it('a failed completion leaves the task for a retry that succeeds', async () => {
     const started = await request(h.app)
       .post('/api/processes/leaveRequest/start')
@@ -310,7 +312,7 @@ describe('tasks after the errors', () => {
   });
 });
 
-describe("the engine's web server answering with an HTML page", () => {
+describe(onEngine("the engine's web server answering with an HTML page"), () => {
   it('an encoded / in a task id: Tomcat refuses it with an HTML page, the client gets a clean detail', async () => {
     const direct = await engineDirect('GET', '/task/abc%2Fdef');
     expect(direct.status).toBe(400);
@@ -325,7 +327,7 @@ describe("the engine's web server answering with an HTML page", () => {
   });
 });
 
-describe('a task of a suspended instance', () => {
+describe(onEngine('a task of a suspended instance'), () => {
   it('cannot be completed: 409 conflict, not a 502, and the task stays open until the instance is active again', async () => {
     const started = await request(h.app).post('/api/processes/order/start').set('Authorization', h.bearer()).send({ businessKey: uniqueKey('suspended'), variables: { customerName: 'ACME', amount: 1 } });
     expect(started.status).toBe(201);

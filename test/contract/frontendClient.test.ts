@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testOrgs, type SessionUser } from '../support/clerkTokens.js';
-import { engineDirect, startContractProxy, tasksOfInstance, testUsers, uniqueKey, type ContractProxy } from '../support/contractHarness.js';
+import { engineDirect, startContractProxy, tasksOfInstance, testUsers, uniqueKey, type ContractProxy, onEngine } from '../support/contractHarness.js';
 
 interface VariableValue {
   value: unknown;
@@ -101,7 +101,7 @@ function uniqueUser(label: string): SessionUser {
   return { id, email: `${label}@example.test`, name: `${label} Tester`, firstName: label, lastName: 'Tester', orgId: testOrgs.acme, orgSlug: 'acme', orgRole: 'member' };
 }
 
-describe('the Next.js start and task pages, echoing whole forms', () => {
+describe(onEngine('the Next.js start and task pages, echoing whole forms'), () => {
   const alice = testUsers.alice;
   const manager = testUsers.manager;
   const due = '2026-03-04T05:06:07.000Z';
@@ -197,7 +197,7 @@ describe('the Next.js start and task pages, echoing whole forms', () => {
   });
 });
 
-describe("the README hook's plain values", () => {
+describe(onEngine("the README hook's plain values"), () => {
   it('starts and completes a leave request with plain values; every answer is JSON', async () => {
     const user = uniqueUser('hook');
     const api = apiFor(user);
@@ -212,7 +212,7 @@ describe("the README hook's plain values", () => {
   });
 });
 
-describe('the instance page: activities, suspend, activate, delete', () => {
+describe(onEngine('the instance page: activities, suspend, activate, delete'), () => {
   const owner = uniqueUser('owner');
   const stranger = uniqueUser('stranger');
   let instanceId: string;
@@ -285,7 +285,7 @@ describe('the instance page: activities, suspend, activate, delete', () => {
   });
 });
 
-describe('the process diagram', () => {
+describe(onEngine('the process diagram'), () => {
   it('answers {id, bpmn20Xml} for bpmn-js', async () => {
     const xml = await apiFor(testUsers.bob)<{ id: string; bpmn20Xml: string }>('/api/processes/order/xml');
     expect(xml.id).toMatch(/^order:/);
@@ -311,7 +311,7 @@ describe('the process diagram', () => {
   });
 });
 
-describe('the dashboard statistics', () => {
+describe(onEngine('the dashboard statistics'), () => {
   it('counts only what the caller may see; administrators see at least as much', async () => {
     const worker = uniqueUser('stats');
     const newcomer = uniqueUser('newcomer');

@@ -1,4 +1,7 @@
+import type { RunningEngines } from './contractEngine.js';
+
+// Jest runs this once for both contract projects: it stops every engine their global setups started.
 export default async function globalTeardown(): Promise<void> {
-  const engine = (globalThis as { __camundaEngine?: { stop(): Promise<void> } }).__camundaEngine;
-  await engine?.stop();
+  const running = (globalThis as { __contractEngines?: RunningEngines }).__contractEngines ?? {};
+  await Promise.all(Object.values(running).map((engine) => engine.stop()));
 }

@@ -13,6 +13,7 @@ import {
   testUsers,
   uniqueKey,
   type ContractProxy,
+  onEngine,
 } from '../support/contractHarness.js';
 
 let h: ContractProxy;
@@ -24,7 +25,7 @@ afterAll(() => h.close());
 const alice = testUsers.alice;
 const manager = testUsers.manager;
 
-describe('order lifecycle', () => {
+describe(onEngine('order lifecycle'), () => {
   // The steps build on each other, in order.
   const businessKey = uniqueKey('lifecycle-order');
   let instanceId: string;
@@ -147,7 +148,7 @@ describe('order lifecycle', () => {
   });
 });
 
-describe('start with withVariablesInReturn', () => {
+describe(onEngine('start with withVariablesInReturn'), () => {
   it('201 with the variables, stamps included', async () => {
     const res = await request(h.app)
       .post('/api/processes/leaveRequest/start')
@@ -170,7 +171,7 @@ async function storedVariables(instanceId: string): Promise<Record<string, unkno
   return Object.fromEntries(answer.json.map((variable) => [variable.name, variable.value]));
 }
 
-describe('proxy-owned variable names sent by a client', () => {
+describe(onEngine('proxy-owned variable names sent by a client'), () => {
   it.each(['initiator', 'initiatorEmail', 'initiatorName', 'completedBy', 'completedByEmail', 'completedByName'])(
     'a start with %s is not refused: the value never reaches the engine, the stamps name the caller',
     async (name) => {

@@ -17,6 +17,7 @@ import {
   testUsers,
   uniqueKey,
   type ContractProxy,
+  onEngine,
 } from '../support/contractHarness.js';
 
 let h: ContractProxy;
@@ -48,7 +49,7 @@ const get = (path: string, user = testUsers.alice) => request(h.app).get(path).s
 const post = (path: string, user = testUsers.alice) => request(h.app).post(path).set('Authorization', h.bearer(user));
 const { alice, manager, admin } = testUsers;
 
-describe('processes.list GET /api/processes', () => {
+describe(onEngine('processes.list GET /api/processes'), () => {
   it('lists the deployed definitions, latest versions only', async () => {
     const res = await get('/api/processes');
     expect(res.status).toBe(200);
@@ -73,7 +74,7 @@ describe('processes.list GET /api/processes', () => {
   });
 });
 
-describe('processes.get GET /api/processes/:key', () => {
+describe(onEngine('processes.get GET /api/processes/:key'), () => {
   it('returns the definition', async () => {
     const res = await get('/api/processes/order');
     expect(res.status).toBe(200);
@@ -89,7 +90,7 @@ describe('processes.get GET /api/processes/:key', () => {
   });
 });
 
-describe('processes.form GET /api/processes/:key/form', () => {
+describe(onEngine('processes.form GET /api/processes/:key/form'), () => {
   it("returns the start form's variables", async () => {
     const res = await get('/api/processes/order/form');
     expect(res.status).toBe(200);
@@ -107,7 +108,7 @@ describe('processes.form GET /api/processes/:key/form', () => {
   });
 });
 
-describe('process.start POST /api/processes/:key/start', () => {
+describe(onEngine('process.start POST /api/processes/:key/start'), () => {
   it('starts an instance: 201 with its id', async () => {
     const key = uniqueKey('routes-start');
     const res = await post('/api/processes/leaveRequest/start').send({ businessKey: key, variables: { days: 2 } });
@@ -145,7 +146,7 @@ describe('process.start POST /api/processes/:key/start', () => {
   });
 });
 
-describe('instances.list GET /api/instances', () => {
+describe(onEngine('instances.list GET /api/instances'), () => {
   it('lists instances, filtered by the engine query the client sent', async () => {
     const res = await get(`/api/instances?businessKey=${encodeURIComponent(businessKey)}`);
     expect(res.status).toBe(200);
@@ -166,7 +167,7 @@ describe('instances.list GET /api/instances', () => {
   });
 });
 
-describe('instances.get GET /api/instances/:id', () => {
+describe(onEngine('instances.get GET /api/instances/:id'), () => {
   it('returns the instance', async () => {
     const res = await get(`/api/instances/${instanceId}`);
     expect(res.status).toBe(200);
@@ -185,7 +186,7 @@ describe('instances.get GET /api/instances/:id', () => {
   });
 });
 
-describe('instances.variables GET /api/instances/:id/variables', () => {
+describe(onEngine('instances.variables GET /api/instances/:id/variables'), () => {
   it("returns the instance's variables", async () => {
     const res = await get(`/api/instances/${instanceId}/variables`);
     expect(res.status).toBe(200);
@@ -204,7 +205,7 @@ describe('instances.variables GET /api/instances/:id/variables', () => {
   });
 });
 
-describe('tasks.list GET /api/tasks', () => {
+describe(onEngine('tasks.list GET /api/tasks'), () => {
   it('lists tasks, filtered by the engine query the client sent', async () => {
     const res = await get(`/api/tasks?processInstanceId=${instanceId}`);
     expect(res.status).toBe(200);
@@ -234,7 +235,7 @@ describe('tasks.list GET /api/tasks', () => {
   });
 });
 
-describe('tasks.get GET /api/tasks/:id', () => {
+describe(onEngine('tasks.get GET /api/tasks/:id'), () => {
   it('returns the task', async () => {
     const res = await get(`/api/tasks/${reviewTaskId}`);
     expect(res.status).toBe(200);
@@ -250,7 +251,7 @@ describe('tasks.get GET /api/tasks/:id', () => {
   });
 });
 
-describe('tasks.form GET /api/tasks/:id/form', () => {
+describe(onEngine('tasks.form GET /api/tasks/:id/form'), () => {
   it("returns the task form's variables", async () => {
     const res = await get(`/api/tasks/${reviewTaskId}/form`);
     expect(res.status).toBe(200);
@@ -266,7 +267,7 @@ describe('tasks.form GET /api/tasks/:id/form', () => {
   });
 });
 
-describe('task.complete POST /api/tasks/:id/complete', () => {
+describe(onEngine('task.complete POST /api/tasks/:id/complete'), () => {
   it('completes the task: 200 with the task, its instance and who completed it', async () => {
     const key = uniqueKey('routes-complete');
     const started = await post('/api/processes/leaveRequest/start').send({ businessKey: key });
@@ -299,7 +300,7 @@ describe('task.complete POST /api/tasks/:id/complete', () => {
   });
 });
 
-describe('task.claim and task.unclaim POST /api/tasks/:id/claim, /unclaim', () => {
+describe(onEngine('task.claim and task.unclaim POST /api/tasks/:id/claim, /unclaim'), () => {
   // approveOrder: unassigned, candidate group managers.
   let approveTaskId: string;
   let approveInstanceId: string;
@@ -366,7 +367,7 @@ describe('task.claim and task.unclaim POST /api/tasks/:id/claim, /unclaim', () =
   });
 });
 
-describe('processes.xml GET /api/processes/:key/xml', () => {
+describe(onEngine('processes.xml GET /api/processes/:key/xml'), () => {
   it('answers the BPMN XML of the latest version', async () => {
     const res = await get('/api/processes/order/xml');
     expect(res.status).toBe(200);
@@ -381,7 +382,7 @@ describe('processes.xml GET /api/processes/:key/xml', () => {
   });
 });
 
-describe('instances.activities and history.activities', () => {
+describe(onEngine('instances.activities and history.activities'), () => {
   it('the running activity tree and the history of the instance', async () => {
     const tree = await get(`/api/instances/${instanceId}/activity-instances`);
     expect(tree.status).toBe(200);
@@ -408,7 +409,7 @@ describe('instances.activities and history.activities', () => {
   });
 });
 
-describe('instance.suspend, instance.activate, instance.delete', () => {
+describe(onEngine('instance.suspend, instance.activate, instance.delete'), () => {
   let ownId: string;
   beforeAll(async () => {
     const started = await post('/api/processes/leaveRequest/start').send({ businessKey: uniqueKey('routes-suspend') });
@@ -454,7 +455,7 @@ describe('instance.suspend, instance.activate, instance.delete', () => {
   });
 });
 
-describe('built-in and unmapped', () => {
+describe(onEngine('built-in and unmapped'), () => {
   it('GET /api/user returns the caller from the verified session', async () => {
     const res = await get('/api/user');
     expect(res.status).toBe(200);
@@ -499,7 +500,7 @@ describe('built-in and unmapped', () => {
   });
 });
 
-describe('route coverage', () => {
+describe(onEngine('route coverage'), () => {
   // Keep this last: it reads what the proxy served during the tests above.
   it('every route id in routes.config.json was served here with a 2xx and with a 4xx', () => {
     // The route map the proxy loaded (ids filled in), which is routes.config.json.

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import request from 'supertest';
-import { engineDirect, startContractProxy, tasksOfInstance, testUsers, uniqueKey, type ContractProxy, type EngineTask } from '../support/contractHarness.js';
+import { engineDirect, startContractProxy, tasksOfInstance, testUsers, uniqueKey, type ContractProxy, type EngineTask, onEngine } from '../support/contractHarness.js';
 
 // One engine socket, so any byte a client could leave on it would meet the proxy's next request.
 const { alice, bob } = testUsers;
@@ -80,7 +80,7 @@ async function expectNothingReachedTheVictim(): Promise<void> {
   expect(bobsNext.body.map((task: { id: string }) => task.id)).not.toContain(attackersTask.id);
 }
 
-describe("a user's body never reaches the engine as a request of its own", () => {
+describe(onEngine("a user's body never reaches the engine as a request of its own"), () => {
   // Refused with 400/415, except on unclaim, which takes no body and drops one unread by the engine.
   const attempts: [string, () => string][] = [
     ['reading the victim\'s variables through GET /api/tasks', () => withBody('GET /api/tasks', alice, 'text/plain', dangling('GET', `/process-instance/${victim.instanceId}/variables`))],

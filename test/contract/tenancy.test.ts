@@ -13,6 +13,7 @@ import {
   uniqueKey,
   type ContractProxy,
   type EngineTask,
+  onEngine,
 } from '../support/contractHarness.js';
 
 // acme (org_1): alice and bob (members), manager, admin. globex (org_2): otherAdmin, otherManager, otherMember.
@@ -63,7 +64,7 @@ function tenantProcess(key: string): string {
 const deploymentsNamed = async (name: string) =>
   (await engineDirect<{ id: string; tenantId: string | null }[]>('GET', `/deployment?name=${encodeURIComponent(name)}`)).json;
 
-describe("another organisation's work is out of reach", () => {
+describe(onEngine("another organisation's work is out of reach"), () => {
   let assigned: { instanceId: string; task: EngineTask };
   let candidate: { instanceId: string; approveTask: EngineTask };
   beforeAll(async () => {
@@ -166,7 +167,7 @@ describe("another organisation's work is out of reach", () => {
   });
 });
 
-describe("a shared process started in globex is globex's", () => {
+describe(onEngine("a shared process started in globex is globex's"), () => {
   let started: { instanceId: string; approveTask: EngineTask };
   beforeAll(async () => {
     started = await orderAwaitingManagers(otherMember);
@@ -194,7 +195,7 @@ describe("a shared process started in globex is globex's", () => {
   });
 });
 
-describe('a process deployed through POST /api/deployments by globex', () => {
+describe(onEngine('a process deployed through POST /api/deployments by globex'), () => {
   const key = `globexOwn${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const deploymentName = uniqueKey('globex-deployment');
   let deployment: { id: string; tenantId: string };
@@ -277,7 +278,7 @@ describe('a process deployed through POST /api/deployments by globex', () => {
   });
 });
 
-describe('paging a filtered list with maxResults=1', () => {
+describe(onEngine('paging a filtered list with maxResults=1'), () => {
   const pagingRun = uniqueKey('paging');
   const mine: Record<'acme' | 'globex', string[]> = { acme: [], globex: [] };
   beforeAll(async () => {
@@ -311,7 +312,7 @@ describe('paging a filtered list with maxResults=1', () => {
   });
 });
 
-describe('sessions without an active organisation', () => {
+describe(onEngine('sessions without an active organisation'), () => {
   const personal = { ...alice, orgId: undefined, orgSlug: undefined, orgRole: undefined };
   let acmeInstance: string;
   beforeAll(async () => {
@@ -347,7 +348,7 @@ describe('sessions without an active organisation', () => {
   });
 });
 
-describe('TENANCY=off', () => {
+describe(onEngine('TENANCY=off'), () => {
   let single: ContractProxy;
   beforeAll(() => {
     single = startContractProxy({ TENANCY: 'off' });
@@ -370,7 +371,7 @@ describe('TENANCY=off', () => {
   });
 });
 
-describe('a worker pinned to a tenant on /engine-rest', () => {
+describe(onEngine('a worker pinned to a tenant on /engine-rest'), () => {
   const key = `pinnedWork${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const topic = `${key}-topic`;
   const routesFile = join(tmpdir(), `routes-tenancy-${process.pid}.json`);

@@ -12,6 +12,7 @@ import {
   testUsers,
   uniqueKey,
   type ContractProxy,
+  onEngine,
 } from '../support/contractHarness.js';
 
 let h: ContractProxy;
@@ -74,7 +75,7 @@ function roundTrip(matrix: RoundTripRow[]): Record<string, EngineVariable> {
   return read;
 }
 
-describe('plain values: typed by the proxy, stored and read back', () => {
+describe(onEngine('plain values: typed by the proxy, stored and read back'), () => {
   const jsonObject = { a: 1, b: { c: [1, 2, 'x'], d: null, e: true }, 'ü': 'ß', long: 3_000_000_000, f: 0.5 };
   const jsonArray = [1, 'two', { three: 3 }, [4], null];
   const matrix: [name: string, sent: unknown, type: string, readBack: unknown][] = [
@@ -145,7 +146,7 @@ describe('plain values: typed by the proxy, stored and read back', () => {
   });
 });
 
-describe('explicit {value, type}', () => {
+describe(onEngine('explicit {value, type}'), () => {
   const matrix: [name: string, sent: { value: unknown; type: string }, type: string, readBack: unknown][] = [
     ['asString', { value: '42', type: 'String' }, 'String', '42'],
     ['asLong', { value: 5, type: 'Long' }, 'Long', 5],
@@ -162,7 +163,7 @@ describe('explicit {value, type}', () => {
   roundTrip(matrix);
 });
 
-describe('Json typing is real inside the engine (jsonCheck gateway calls order.prop("priority"))', () => {
+describe(onEngine('Json typing is real inside the engine (jsonCheck gateway calls order.prop("priority"))'), () => {
   async function startJsonCheck(order: unknown): Promise<request.Response> {
     return request(h.app)
       .post('/api/processes/jsonCheck/start')
@@ -190,7 +191,7 @@ describe('Json typing is real inside the engine (jsonCheck gateway calls order.p
   });
 });
 
-describe('Dates', () => {
+describe(onEngine('Dates'), () => {
   it.each([
     ['Z', '2026-01-02T03:04:05.000Z'],
     ['+02:00', '2026-01-02T05:04:05.000+02:00'],
@@ -216,7 +217,7 @@ describe('Dates', () => {
   });
 });
 
-describe('integers the client cannot send exactly', () => {
+describe(onEngine('integers the client cannot send exactly'), () => {
   it('a plain integer beyond 2^53 in the JSON text is 400 naming it, and nothing is created', async () => {
     const businessKey = uniqueKey('vars-big');
     const res = await startRawLeave(`{"businessKey":"${businessKey}","variables":{"big":9007199254740993}}`);
@@ -269,7 +270,7 @@ describe('integers the client cannot send exactly', () => {
   });
 });
 
-describe('other values the proxy or the engine refuse', () => {
+describe(onEngine('other values the proxy or the engine refuse'), () => {
   it('Boolean "yes" is 400 with the engine message in detail, nothing created', async () => {
     const businessKey = uniqueKey('vars-bad');
     const res = await startLeave({ bad: { type: 'Boolean', value: 'yes' } }, businessKey);

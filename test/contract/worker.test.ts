@@ -4,7 +4,7 @@ import request from 'supertest';
 import { Client, Variables } from 'camunda-external-task-client-js';
 import { mintMachineToken } from '../support/clerkTokens.js';
 import { testSigningKey } from '../support/proxyHarness.js';
-import { engineDirect, startContractProxy, tasksOfInstance, testUsers, uniqueKey, type ContractProxy } from '../support/contractHarness.js';
+import { engineDirect, startContractProxy, tasksOfInstance, testUsers, uniqueKey, type ContractProxy, onEngine } from '../support/contractHarness.js';
 import { waitFor } from '../support/processes.js';
 
 // An existing Camunda client, unchanged but for its base URL and a bearer token, through the proxy.
@@ -33,7 +33,7 @@ async function startInvoice(): Promise<string> {
   return res.body.id as string;
 }
 
-describe('camunda-external-task-client-js through /engine-rest', () => {
+describe(onEngine('camunda-external-task-client-js through /engine-rest'), () => {
   it('fetches, locks and completes the external task with variables, and the process moves on', async () => {
     const instanceId = await startInvoice();
     const token = workerToken();

@@ -1,16 +1,28 @@
 /**
- * Self-check of the test engine, and a record of what Camunda 7.24 engine-rest answers
- * in the cases the proxy must normalise.
+ * Self-check of the test engine, and a record of what its engine-rest answers in the cases the
+ * proxy must normalise: Camunda 7.24 (ENGINE_FLAVOUR=camunda, the default) or Operaton
+ * (ENGINE_FLAVOUR=operaton).
  *
  *   npx tsx test/engine/probe.ts            start an engine on a free port, run every case, print, stop
- *   npx tsx test/engine/probe.ts --write    also write test/engine/engine-answers.json
+ *   npx tsx test/engine/probe.ts --write    also write the flavour's engine-answers.json
+ *                                           (test/engine/ or test/engine/operaton/)
  *   ENGINE_URL=http://127.0.0.1:8080/engine-rest npx tsx test/engine/probe.ts   use a running engine
  *
  * Exits 1 when an expectation fails (e.g. the fixtures are not deployed or Json typing is lost).
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ENGINE_DIR, ENGINE_PASSWORD, ENGINE_PROCESS_KEYS, ENGINE_USER, basicAuth, startEngine, type RunningEngine } from '../../scripts/engine.js';
+import { join, relative } from 'node:path';
+import {
+  ENGINE_FLAVOURS,
+  ENGINE_PASSWORD,
+  ENGINE_PROCESS_KEYS,
+  ENGINE_USER,
+  REPO_ROOT,
+  basicAuth,
+  engineFlavourFrom,
+  startEngine,
+  type RunningEngine,
+} from '../../scripts/engine.js';
 
 interface Answer {
   case: string;
@@ -41,10 +53,11 @@ async function call(base: string, method: string, path: string, body?: unknown, 
 
 async function main(): Promise<void> {
   const write = process.argv.includes('--write');
+  const flavour = ENGINE_FLAVOURS[engineFlavourFrom(process.env.ENGINE_FLAVOUR)];
   let engine: RunningEngine | undefined;
   let base = process.env.ENGINE_URL;
   if (!base) {
-    engine = await startEngine({ progress: (m) => console.error(`[engine] ${m}`) });
+    engine = await startEngine({ flavour: flavour.flavour, progress: (m) => console.error(`[engine] ${m}`) });
     base = engine.url;
   }
   const failures: string[] = [];
@@ -164,8 +177,9 @@ async function main(): Promise<void> {
     console.log(`| ${a.case} | ${a.method} ${a.path} | ${a.status} | ${a.type ?? ''} | ${a.code === undefined ? '' : String(a.code)} | ${(a.message ?? '').replace(/\|/g, '\\|')} |`);
   }
   if (write) {
-    const file = join(ENGINE_DIR, 'engine-answers.json');
-    writeFileSync(file, `${JSON.stringify({ engine: 'Camunda 7.24.0 engine-rest (test/engine)', answers }, null, 2)}\n`);
+    const file = join(flavour.dir, 'engine-answers.json');
+    const folder = relative(REPO_ROOT, flavour.dir);
+    writeFileSync(file, `${JSON.stringify({ engine: `${flavour.product} ${flavour.version} engine-rest (${folder})`, answers }, null, 2)}\n`);
     console.error(`wrote ${file}`);
   }
   console.log(`\n${failures.length === 0 ? 'all expectations met' : `${failures.length} expectation(s) failed`}`);

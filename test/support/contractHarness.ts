@@ -8,17 +8,26 @@ import { createLogger } from '../../src/http/log.js';
 import type { AuditRecord } from '../../src/audit/auditRecord.js';
 import { mintSessionToken, testUsers, type SessionTokenOptions, type SessionUser } from './clerkTokens.js';
 import { baseEnv, testSigningKey } from './proxyHarness.js';
+import { ENGINE_FLAVOURS, engineFlavourFrom, type EngineFlavourInfo } from '../../scripts/engine.js';
 
 export { testUsers };
 
 export const ENGINE_AUTH = 'demo:demo';
 
-/** The real engine started by test/contract/globalSetup.ts (or one you started yourself). */
+/** The engine this contract project runs on (ENGINE_TEST_FLAVOUR, set by test/contract/engineUnderTest.ts). */
+export const engineUnderTest: EngineFlavourInfo = ENGINE_FLAVOURS[engineFlavourFrom(process.env.ENGINE_TEST_FLAVOUR)];
+
+/** A top-level describe's name with the engine it runs on, so a failure says where: 'operaton 1.0.3: the managers task'. */
+export function onEngine(name: string): string {
+  return `${engineUnderTest.label}: ${name}`;
+}
+
+/** The real engine started by the contract project's global setup (test/contract/contractEngine.ts), or one you started yourself. */
 export function engineTestUrl(): string {
   const url = process.env.ENGINE_TEST_URL;
   if (!url) {
     throw new Error(
-      'ENGINE_TEST_URL is not set: run the contract project (npm test -- --selectProjects contract), whose globalSetup starts the engine',
+      "ENGINE_TEST_URL is not set: run a contract project (npm test -- --selectProjects 'contract (camunda 7.24)'), whose globalSetup starts the engine",
     );
   }
   return url.replace(/\/+$/, '');

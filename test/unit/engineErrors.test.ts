@@ -135,9 +135,18 @@ describe('normaliseEngineError: the engine answers seen against Camunda 7.24', (
   });
 });
 
-const answersFile = new URL('../engine/engine-answers.json', import.meta.url);
+// One recording per engine the contract suite runs on (test/engine/probe.ts --write, with ENGINE_FLAVOUR).
+const recordings = [
+  ['Camunda 7.24', 'test/engine/engine-answers.json'],
+  ['Operaton 1.0.3', 'test/engine/operaton/engine-answers.json'],
+] as const;
 
-describe('normaliseEngineError: every recorded engine answer in test/engine/engine-answers.json', () => {
+const recordedFailures = (file: string): RecordedAnswer[] =>
+  (JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8')) as { answers: RecordedAnswer[] }).answers.filter(
+    (answer) => answer.status >= 400,
+  );
+
+describe.each(recordings)('normaliseEngineError: every recorded %s answer in %s', (_engine, file) => {
   // Each recorded failure and the proxy status it must become; a new recording without an entry here fails.
   const expectations: Record<string, Expected> = {
     'jsonCheck with the same JSON text typed String': engineError,
@@ -176,9 +185,7 @@ describe('normaliseEngineError: every recorded engine answer in test/engine/engi
   };
 
   // The recording is committed (test/engine/probe.ts --write); a missing file is a failure, not a skip.
-  const recorded: RecordedAnswer[] = (JSON.parse(readFileSync(answersFile, 'utf8')) as { answers: RecordedAnswer[] }).answers.filter(
-    (answer) => answer.status >= 400,
-  );
+  const recorded = recordedFailures(file);
 
   it('has recorded engine failures to check', () => {
     expect(recorded.length).toBeGreaterThan(20);
@@ -197,6 +204,15 @@ describe('normaliseEngineError: every recorded engine answer in test/engine/engi
     const error = normalised(answer.status, body);
     expect([error.status, error.error]).toEqual([expectedStatus, expectedError]);
     expect(error.detail).toContain(answer.message);
+  });
+});
+
+describe('the recorded engine answers of Camunda 7.24 and Operaton 1.0.3', () => {
+  // The proxy's error mapping reads status, type and message; the two engines send the same ones.
+  it('are the same failures, with the same status, type and message, case by case', () => {
+    const [camunda, operaton] = recordings.map(([, file]) => recordedFailures(file));
+    expect(camunda!.length).toBeGreaterThan(20);
+    expect(operaton).toEqual(camunda);
   });
 });
 

@@ -1,0 +1,23 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+type EngineModule = typeof import('../../scripts/engine.js');
+type EngineFlavour = import('../../scripts/engine.js').EngineFlavour;
+export type RunningEngines = Partial<Record<EngineFlavour, { stop(): Promise<void> }>>;
+
+/**
+ * Starts the real engine of one contract project once for its whole suite, unless
+ * ENGINE_TEST_URL_CAMUNDA / ENGINE_TEST_URL_OPERATON points at one that is already running.
+ * test/contract/engineUnderTest.ts hands each test file its engine's URL; globalTeardown.ts stops it.
+ */
+export async function startContractEngine(flavour: EngineFlavour): Promise<void> {
+  const urlVariable = `ENGINE_TEST_URL_${flavour.toUpperCase()}`;
+  if (process.env[urlVariable]) return;
+  // Jest resolves global setup's imports with Node's own loader (no moduleNameMapper), and Node 24
+  // runs the .ts launcher directly by stripping its types.
+  const { freePort, startEngine } = (await import(pathToFileURL(resolve('scripts/engine.ts')).href)) as EngineModule;
+  const engine = await startEngine({ flavour, port: await freePort() });
+  process.env[urlVariable] = engine.url;
+  const running = ((globalThis as { __contractEngines?: RunningEngines }).__contractEngines ??= {});
+  running[flavour] = engine;
+}
