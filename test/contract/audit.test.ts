@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { mintMachineToken, testOrgs, type SessionUser } from '../support/clerkTokens.js';
 import { testSigningKey } from '../support/proxyHarness.js';
-import { engineDirect, startContractProxy, tasksOfInstance, testUsers, uniqueKey, type ContractProxy } from '../support/contractHarness.js';
+import { engineDirect, onEngine, startContractProxy, tasksOfInstance, testUsers, uniqueKey, type ContractProxy } from '../support/contractHarness.js';
 import type { AuditRecord } from '../../src/audit/auditRecord.js';
 
 const { alice, bob, manager, admin, otherAdmin } = testUsers;
@@ -32,7 +32,7 @@ async function recordOf(res: request.Response): Promise<AuditRecord> {
   throw new Error(`no audit record for request ${requestId}`);
 }
 
-describe('each action leaves one audit record with the user, the organisation and the engine objects', () => {
+describe(onEngine('each action leaves one audit record with the user, the organisation and the engine objects'), () => {
   let instanceId: string;
   let taskId: string;
 
@@ -100,7 +100,7 @@ describe('each action leaves one audit record with the user, the organisation an
   });
 });
 
-describe('refused attempts are recorded as refused, and the engine did nothing', () => {
+describe(onEngine('refused attempts are recorded as refused, and the engine did nothing'), () => {
   it("bob may not complete alice's task: 404, refused", async () => {
     const res = await call('post', '/api/processes/order/start', alice, { businessKey: uniqueKey('audit-refused') }).expect(201);
     const [task] = await tasksOfInstance(res.body.id);
@@ -115,7 +115,7 @@ describe('refused attempts are recorded as refused, and the engine did nothing',
   });
 });
 
-describe('GET /api/audit on the real engine', () => {
+describe(onEngine('GET /api/audit on the real engine'), () => {
   it("an organisation's admin reads their organisation's records; another organisation's admin cannot read them", async () => {
     const res = await call('post', '/api/processes/order/start', alice, { businessKey: uniqueKey('audit-read') }).expect(201);
     const instanceId = res.body.id as string;
