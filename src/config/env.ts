@@ -44,6 +44,11 @@ export interface ProxyConfig {
     readonly password: string;
     readonly timeoutMs: number;
     readonly maxSockets: number;
+    /**
+     * ENGINE_IDENTITY_SECRET: when set, every engine call made for a signed-in user carries the
+     * user in a header signed with it, for the engine identity plugin (engine-identity-plugin/).
+     */
+    readonly identitySecret?: string;
   };
   readonly corsOrigins: readonly string[];
   readonly routesConfigPath: string;
@@ -172,6 +177,9 @@ function seconds(name: string, value: number): number {
   return ms;
 }
 
+/** The engine identity plugin's minimum too (IdentitySettings.MIN_SECRET_LENGTH). */
+export const MIN_IDENTITY_SECRET_LENGTH = 32;
+
 function throwingReporter({ errors }: { errors: Partial<Record<string, Error>> }): void {
   const problems = Object.entries(errors).map(([name, error]) =>
     error instanceof EnvMissingError ? `${name} is required` : `${name} ${error?.message ?? 'is invalid'}`,
@@ -192,6 +200,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       ENGINE_PASS: str({ default: 'demo' }),
       ENGINE_TIMEOUT: num({ default: 30, desc: 'seconds' }),
       ENGINE_MAX_SOCKETS: num({ default: 64 }),
+      ENGINE_IDENTITY_SECRET: str({ default: undefined }),
       CORS_ORIGINS: commaList({ default: ['http://localhost:3000'] }),
       ROUTES_CONFIG: str({ default: './routes.config.json' }),
       LOG_LEVEL: str({ choices: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info' }),
@@ -241,6 +250,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
   if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('HEADERS_TIMEOUT must not be longer than REQUEST_TIMEOUT');
   if (!Number.isInteger(env.MAX_CONNECTIONS) || env.MAX_CONNECTIONS < 0) throw new ConfigError('MAX_CONNECTIONS must be 0 (no cap) or a positive integer');
   if (!(env.ENGINE_MAX_SOCKETS >= 1)) throw new ConfigError('ENGINE_MAX_SOCKETS must be at least 1');
+  const identitySecret = env.ENGINE_IDENTITY_SECRET || undefined;
+  // The plugin refuses a shorter one too: an HMAC key is only as strong as what it was made from.
+  if (identitySecret !== undefined && identitySecret.length < MIN_IDENTITY_SECRET_LENGTH) {
+    throw new ConfigError(`ENGINE_IDENTITY_SECRET must be at least ${MIN_IDENTITY_SECRET_LENGTH} characters (e.g. openssl rand -base64 48)`);
+  }
   const secretKey = env.CLERK_SECRET_KEY || undefined;
   if (!env.CLERK_JWT_KEY && !env.CLERK_JWKS_URL && !secretKey) {
     throw new ConfigError('No Clerk key source: set CLERK_JWT_KEY (recommended), CLERK_JWKS_URL or CLERK_SECRET_KEY');
@@ -255,6 +269,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       password: env.ENGINE_PASS,
       timeoutMs,
       maxSockets: env.ENGINE_MAX_SOCKETS,
+      identitySecret,
     }),
     corsOrigins: Object.freeze(env.CORS_ORIGINS),
     routesConfigPath: env.ROUTES_CONFIG,

@@ -90,7 +90,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
           params,
           rawQuery,
           body: body.json,
-          engine: createEngineQueries(deps.connection, contextOf(res).requestId),
+          engine: createEngineQueries(deps.connection, contextOf(res).requestId, principal.engineIdentity),
           basePath: deps.connection.basePath,
           call,
           facts,
