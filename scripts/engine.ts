@@ -4,7 +4,8 @@
  *
  * API (import from tests or global setup):
  *   buildEngine()            build test/engine/target/camunda-test-engine.jar with Maven if stale
- *   startEngine({ port })    build if needed, start it, wait until /engine-rest/version answers
+ *   startEngine({ port })    build if needed, start it, wait until /engine-rest/version answers;
+ *                            with { identitySecret } the engine identity plugin checks signed headers
  *   freePort()               a free TCP port on 127.0.0.1
  *   engineAnswers(url, u, p) true when GET {url}/version answers 200 with those credentials
  *
@@ -13,9 +14,12 @@
  *                                           stay in the foreground, stop on Ctrl-C / SIGTERM
  *   npx tsx scripts/engine.ts --build-only  only build
  *   npx tsx scripts/engine.ts --port 9090   explicit port (wins over ENGINE_PORT)
+ *   ENGINE_IDENTITY_SECRET=… npx tsx scripts/engine.ts   with the engine identity plugin on
  *
  * The engine has one user, demo/demo (HTTP Basic on /engine-rest/*), and deploys the BPMN
  * fixtures in test/engine/src/main/resources (order, jsonCheck, leaveRequest, invoiceWorker).
+ * The engine depends on the engine identity plugin (engine-identity-plugin/), which is built, tested
+ * and installed into ~/.m2 first.
  * Needs Java 17+ and Maven 3.8+; no npm dependencies (node: built-ins and global fetch only).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -30,6 +34,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ENGINE_DIR = join(REPO_ROOT, 'test', 'engine');
 export const ENGINE_TARGET_DIR = join(ENGINE_DIR, 'target');
 export const ENGINE_JAR = join(ENGINE_TARGET_DIR, 'camunda-test-engine.jar');
+export const IDENTITY_PLUGIN_DIR = join(REPO_ROOT, 'engine-identity-plugin');
 export const ENGINE_USER = 'demo';
 export const ENGINE_PASSWORD = 'demo';
 /** Process definition keys deployed by the test engine. */
@@ -102,6 +107,12 @@ export interface StartOptions {
   jvmArgs?: string[];
   /** Extra Spring Boot arguments, e.g. ['--logging.level.root=INFO']. */
   appArgs?: string[];
+  /**
+   * ENGINE_IDENTITY_SECRET for the engine identity plugin: with it, a request may name its user in
+   * a signed X-Engine-Identity header. Without it the engine is BasicAuth only (an inherited
+   * ENGINE_IDENTITY_SECRET is not passed on).
+   */
+  identitySecret?: string;
 }
 
 export interface RunningEngine {
@@ -169,11 +180,11 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** true when the jar exists and is newer than pom.xml and every file under test/engine/src. */
+/** true when the jar exists and is newer than the pom.xml and src of test/engine and of the identity plugin. */
 export function engineJarIsFresh(): boolean {
   if (!existsSync(ENGINE_JAR)) return false;
   const jarTime = statSync(ENGINE_JAR).mtimeMs;
-  const sourcesTime = Math.max(newestMtime(join(ENGINE_DIR, 'pom.xml')), newestMtime(join(ENGINE_DIR, 'src')));
+  const sourcesTime = Math.max(...[ENGINE_DIR, IDENTITY_PLUGIN_DIR].flatMap((dir) => [newestMtime(join(dir, 'pom.xml')), newestMtime(join(dir, 'src'))]));
   return jarTime > sourcesTime;
 }
 
@@ -182,9 +193,9 @@ function localRepoHasCamunda(): boolean {
   return existsSync(join(repo, 'org', 'camunda', 'bpm', 'camunda-bom'));
 }
 
-function runMaven(args: string[]): Promise<{ code: number | null; output: string }> {
+function runMaven(args: string[], cwd = ENGINE_DIR): Promise<{ code: number | null; output: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('mvn', args, { cwd: ENGINE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('mvn', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const keep = (chunk: Buffer) => {
       output += chunk.toString('utf8');
@@ -255,6 +266,16 @@ function markFresh(): void {
   }
 }
 
+/** The engine identity plugin, with its own tests, into ~/.m2, where the engine's pom finds it. */
+async function installIdentityPlugin(log: (message: string) => void): Promise<void> {
+  log('building the engine identity plugin (maven install)…');
+  if (localRepoHasCamunda() && (await runMaven(['-q', '-o', '-B', 'install'], IDENTITY_PLUGIN_DIR)).code === 0) return;
+  const online = await runMaven(['-q', '-B', 'install'], IDENTITY_PLUGIN_DIR);
+  if (online.code !== 0) {
+    throw new EngineBuildError(`mvn install failed in ${IDENTITY_PLUGIN_DIR} (exit ${online.code})`, online.output.slice(-8_000));
+  }
+}
+
 let buildInFlight: Promise<BuildResult> | undefined;
 
 /**
@@ -273,6 +294,7 @@ export async function buildEngine(opts: BuildOptions = {}): Promise<BuildResult>
         requireJava();
         requireMaven();
         const log = opts.log ?? (() => {});
+        await installIdentityPlugin(log);
         if (localRepoHasCamunda()) {
           log('building the test engine (maven, offline)…');
           const offline = await runMaven(['-q', '-o', '-B', '-DskipTests', 'package']);
@@ -384,6 +406,8 @@ export async function startEngine(opts: StartOptions = {}): Promise<RunningEngin
   const fd = openSync(logFile, 'w');
   const t0 = Date.now();
   let child: ChildProcess;
+  const { ENGINE_IDENTITY_SECRET: _inherited, ...inheritedEnv } = process.env;
+  const env = opts.identitySecret ? { ...inheritedEnv, ENGINE_IDENTITY_SECRET: opts.identitySecret } : inheritedEnv;
   try {
     child = spawn(
       'java',
@@ -397,7 +421,7 @@ export async function startEngine(opts: StartOptions = {}): Promise<RunningEngin
         '--server.address=127.0.0.1',
         ...(opts.appArgs ?? []),
       ],
-      { cwd: ENGINE_DIR, stdio: ['ignore', fd, fd], detached: false },
+      { cwd: ENGINE_DIR, env, stdio: ['ignore', fd, fd], detached: false },
     );
   } finally {
     closeSync(fd);
@@ -490,9 +514,9 @@ async function main(argv: string[]): Promise<void> {
   const port = Number(portArg >= 0 ? argv[portArg + 1] : (process.env.ENGINE_PORT ?? 8080));
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`bad port: ${String(port)}`);
 
-  const engine = await startEngine({ port, progress: say });
+  const engine = await startEngine({ port, progress: say, identitySecret: process.env.ENGINE_IDENTITY_SECRET || undefined });
   console.log(engine.url);
-  say(`user ${engine.user} / password ${engine.password}; Ctrl-C stops it`);
+  say(`user ${engine.user} / password ${engine.password}${process.env.ENGINE_IDENTITY_SECRET ? '; engine identity plugin on (ENGINE_IDENTITY_SECRET)' : ''}; Ctrl-C stops it`);
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
