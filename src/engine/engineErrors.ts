@@ -90,7 +90,7 @@ export function normaliseEngineError(status: number, body: EngineErrorBody): Eng
     // misconfiguration (or clocks apart), not the caller's fault.
     return new EngineError(
       'engine_unavailable',
-      'the engine rejected the proxy\'s credentials (check ENGINE_USER/ENGINE_PASS, and ENGINE_IDENTITY_SECRET and the clocks where the engine identity plugin is on)',
+      'the engine rejected the proxy\'s service credentials (check ENGINE_USER/ENGINE_PASS; with the engine identity plugin also ENGINE_IDENTITY_SECRET and the clocks)',
     );
   }
   if (/TaskAlreadyClaimedException/.test(body.type ?? '') || /is already claimed/i.test(body.message ?? '')) {
