@@ -75,9 +75,11 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         proxyReq.setHeader('accept', call.passthrough ? (req.headers.accept ?? 'application/json') : 'application/json');
         proxyReq.setHeader('x-request-id', context.requestId);
         // The signed-in user, for the engine identity plugin; machines (M2M workers) stay the service account.
-        const { principal } = context;
-        if (connection.signIdentity && principal && 'engineIdentity' in principal) {
-          proxyReq.setHeader(ENGINE_IDENTITY_HEADER, connection.signIdentity(principal.engineIdentity, call.method ?? proxyReq.method, proxyReq.path));
+        if (connection.signIdentity) {
+          const { principal } = context;
+          if (principal && 'engineIdentity' in principal) {
+            proxyReq.setHeader(ENGINE_IDENTITY_HEADER, connection.signIdentity(principal.engineIdentity, call.method ?? proxyReq.method, proxyReq.path));
+          }
         }
         if (context.engineDeadlinePassed) return void proxyReq.destroy(new EngineTimeout('engine timeout'));
         context.engineRequest = proxyReq;
