@@ -6,7 +6,8 @@
  *
  * API (import from tests or global setup):
  *   buildEngine({ flavour })           build the flavour's jar with Maven if stale
- *   startEngine({ flavour, port })     build if needed, start it, wait until /engine-rest/version answers
+ *   startEngine({ flavour, port })     build if needed, start it, wait until /engine-rest/version answers;
+ *                                      with { identitySecret } (camunda) the engine identity plugin checks signed headers
  *   engineFlavourFrom(value)           'camunda' | 'operaton' from ENGINE_FLAVOUR's value (unset: camunda)
  *   ENGINE_FLAVOURS[flavour]           its product name, version, label, Maven folder and jar
  *   freePort()                         a free TCP port on 127.0.0.1
@@ -18,9 +19,12 @@
  *   ENGINE_FLAVOUR=operaton npx tsx scripts/engine.ts   the same with the Operaton engine
  *   npx tsx scripts/engine.ts --build-only  only build
  *   npx tsx scripts/engine.ts --port 9090   explicit port (wins over ENGINE_PORT)
+ *   ENGINE_IDENTITY_SECRET=… npx tsx scripts/engine.ts   with the engine identity plugin on
  *
  * Both flavours have one user, demo/demo (HTTP Basic on /engine-rest/*), and deploy the same BPMN
  * fixtures from test/engine/src/main/resources (order, jsonCheck, leaveRequest, invoiceWorker).
+ * The Camunda engine depends on the engine identity plugin (engine-identity-plugin/), which is built,
+ * tested and installed into ~/.m2 first.
  * Needs Java 17+ and Maven 3.8+; no npm dependencies (node: built-ins and global fetch only).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -37,6 +41,7 @@ export const ENGINE_DIR = join(REPO_ROOT, 'test', 'engine');
 export const ENGINE_TARGET_DIR = join(ENGINE_DIR, 'target');
 export const ENGINE_JAR = join(ENGINE_TARGET_DIR, 'camunda-test-engine.jar');
 const FIXTURES_DIR = join(ENGINE_DIR, 'src', 'main', 'resources');
+export const IDENTITY_PLUGIN_DIR = join(REPO_ROOT, 'engine-identity-plugin');
 export const ENGINE_USER = 'demo';
 export const ENGINE_PASSWORD = 'demo';
 /** Process definition keys deployed by the test engine. */
@@ -78,8 +83,14 @@ function flavourInfo(flavour: EngineFlavour, product: string, version: string, d
   };
 }
 
+/** The Camunda engine also bundles the engine identity plugin: its changes make the jar stale too. */
+const withSources = (info: EngineFlavourInfo, more: string[]): EngineFlavourInfo => ({ ...info, sources: [...info.sources, ...more] });
+
 export const ENGINE_FLAVOURS: Readonly<Record<EngineFlavour, EngineFlavourInfo>> = Object.freeze({
-  camunda: flavourInfo('camunda', 'Camunda', '7.24.0', ENGINE_DIR, 'camunda-test-engine.jar', ['org', 'camunda', 'bpm', 'camunda-bom']),
+  camunda: withSources(flavourInfo('camunda', 'Camunda', '7.24.0', ENGINE_DIR, 'camunda-test-engine.jar', ['org', 'camunda', 'bpm', 'camunda-bom']), [
+    join(IDENTITY_PLUGIN_DIR, 'pom.xml'),
+    join(IDENTITY_PLUGIN_DIR, 'src'),
+  ]),
   operaton: flavourInfo('operaton', 'Operaton', '1.0.3', join(ENGINE_DIR, 'operaton'), 'operaton-test-engine.jar', ['org', 'operaton', 'bpm', 'operaton-bom']),
 });
 
@@ -161,6 +172,12 @@ export interface StartOptions {
   jvmArgs?: string[];
   /** Extra Spring Boot arguments, e.g. ['--logging.level.root=INFO']. */
   appArgs?: string[];
+  /**
+   * ENGINE_IDENTITY_SECRET for the engine identity plugin: with it, a request may name its user in
+   * a signed X-Engine-Identity header. Without it the engine is BasicAuth only (an inherited
+   * ENGINE_IDENTITY_SECRET is not passed on).
+   */
+  identitySecret?: string;
 }
 
 export interface RunningEngine {
@@ -313,6 +330,16 @@ function markFresh(flavour: EngineFlavour): void {
   }
 }
 
+/** The engine identity plugin, with its own tests, into ~/.m2, where the Camunda engine's pom finds it. */
+async function installIdentityPlugin(log: (message: string) => void): Promise<void> {
+  log('building the engine identity plugin (maven install)…');
+  if (localRepoHas(ENGINE_FLAVOURS.camunda.localRepoMarker) && (await runMaven(IDENTITY_PLUGIN_DIR, ['-q', '-o', '-B', 'install'])).code === 0) return;
+  const online = await runMaven(IDENTITY_PLUGIN_DIR, ['-q', '-B', 'install']);
+  if (online.code !== 0) {
+    throw new EngineBuildError(`mvn install failed in ${IDENTITY_PLUGIN_DIR} (exit ${online.code})`, online.output.slice(-8_000));
+  }
+}
+
 const buildsInFlight = new Map<EngineFlavour, Promise<BuildResult>>();
 
 /**
@@ -336,6 +363,7 @@ export async function buildEngine(opts: BuildOptions = {}): Promise<BuildResult>
         requireJava();
         requireMaven();
         const log = opts.log ?? (() => {});
+        if (flavour === 'camunda') await installIdentityPlugin(log);
         if (localRepoHas(localRepoMarker)) {
           log(`building the ${product} test engine (maven, offline)…`);
           const offline = await runMaven(dir, ['-q', '-o', '-B', '-DskipTests', 'package']);
@@ -436,6 +464,8 @@ export async function startEngine(opts: StartOptions = {}): Promise<RunningEngin
   const progress = opts.progress ?? (() => {});
   const flavour = opts.flavour ?? 'camunda';
   const { dir, targetDir, jar, product } = ENGINE_FLAVOURS[flavour];
+  // The plugin is compiled against Camunda's packages; an Operaton build needs its own (see the README).
+  if (opts.identitySecret && flavour !== 'camunda') throw new Error(`the engine identity plugin is built for Camunda 7 only, not ${product}`);
   await buildEngine({ flavour, log: progress });
   requireJava();
 
@@ -450,6 +480,8 @@ export async function startEngine(opts: StartOptions = {}): Promise<RunningEngin
   const fd = openSync(logFile, 'w');
   const t0 = Date.now();
   let child: ChildProcess;
+  const { ENGINE_IDENTITY_SECRET: _inherited, ...inheritedEnv } = process.env;
+  const env = opts.identitySecret ? { ...inheritedEnv, ENGINE_IDENTITY_SECRET: opts.identitySecret } : inheritedEnv;
   try {
     child = spawn(
       'java',
@@ -463,7 +495,7 @@ export async function startEngine(opts: StartOptions = {}): Promise<RunningEngin
         '--server.address=127.0.0.1',
         ...(opts.appArgs ?? []),
       ],
-      { cwd: dir, stdio: ['ignore', fd, fd], detached: false },
+      { cwd: dir, env, stdio: ['ignore', fd, fd], detached: false },
     );
   } finally {
     closeSync(fd);
@@ -559,9 +591,10 @@ async function main(argv: string[]): Promise<void> {
   const port = Number(portArg >= 0 ? argv[portArg + 1] : (process.env.ENGINE_PORT ?? 8080));
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`bad port: ${String(port)}`);
 
-  const engine = await startEngine({ flavour, port, progress: say });
+  const identitySecret = process.env.ENGINE_IDENTITY_SECRET || undefined;
+  const engine = await startEngine({ flavour, port, progress: say, identitySecret });
   console.log(engine.url);
-  say(`${ENGINE_FLAVOURS[flavour].product} ${ENGINE_FLAVOURS[flavour].version}; user ${engine.user} / password ${engine.password}; Ctrl-C stops it`);
+  say(`${ENGINE_FLAVOURS[flavour].product} ${ENGINE_FLAVOURS[flavour].version}; user ${engine.user} / password ${engine.password}${identitySecret ? '; engine identity plugin on (ENGINE_IDENTITY_SECRET)' : ''}; Ctrl-C stops it`);
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {

@@ -1,3 +1,5 @@
+import type { EngineIdentity } from '../engine/engineIdentity.js';
+
 /** Who is calling, as the proxy understands it. Built from verified session claims only. */
 export interface Principal {
   readonly id: string;
@@ -19,6 +21,8 @@ export interface Principal {
   readonly claims: Readonly<Record<string, unknown>>;
   /** Seconds since the epoch. */
   readonly expiresAt: number;
+  /** The user as the engine identity plugin records them: made once per verified token, sent only with ENGINE_IDENTITY_SECRET. */
+  readonly engineIdentity: EngineIdentity;
 }
 
 export interface SessionAuth {
@@ -69,6 +73,16 @@ function groupsFrom(orgRole: string | undefined, claims: Readonly<Record<string,
   return [...groups];
 }
 
+/**
+ * The engine's tenant check limits a user to their tenants and to objects without a tenant, the
+ * same line the boundary draws: an organisation's own tenant, none for a personal session, and
+ * every tenant for a caller who reaches every organisation.
+ */
+function engineIdentityFor(userId: string, groups: readonly string[], boundary: Boundary): EngineIdentity {
+  const tenants = boundary.kind === 'all' ? 'all' : Object.freeze(boundary.kind === 'org' ? [boundary.orgId] : []);
+  return Object.freeze({ userId, groups, tenants });
+}
+
 export function principalFrom(auth: SessionAuth, access: AccessRules = { adminRoles: [] }): Principal {
   const claims = auth.sessionClaims;
   const orgId = auth.orgId ?? undefined;
@@ -77,6 +91,8 @@ export function principalFrom(auth: SessionAuth, access: AccessRules = { adminRo
   const platformAdmin = access.platformAdmins?.includes(auth.userId) === true;
   let boundary: Boundary = everything;
   if (access.tenancy && !platformAdmin) boundary = orgId ? Object.freeze({ kind: 'org', orgId }) : personal;
+  // A personal session has no organisation, so no org role and no groups to be a candidate through.
+  const groups = Object.freeze(boundary.kind === 'personal' ? [] : groupsFrom(orgRole, claims, access.groupsClaim));
   return Object.freeze({
     id: auth.userId,
     email: text(claims.email),
@@ -85,12 +101,12 @@ export function principalFrom(auth: SessionAuth, access: AccessRules = { adminRo
     orgRole,
     orgPermissions: Object.freeze([...(auth.orgPermissions ?? [])]),
     roles: Object.freeze(orgRole ? [orgRole] : []),
-    // A personal session has no organisation, so no org role and no groups to be a candidate through.
-    groups: Object.freeze(boundary.kind === 'personal' ? [] : groupsFrom(orgRole, claims, access.groupsClaim)),
+    groups,
     isAdmin: platformAdmin || (roleIsAdmin && boundary.kind !== 'personal'),
     boundary,
     claims,
     expiresAt: typeof claims.exp === 'number' ? claims.exp : 0,
+    engineIdentity: engineIdentityFor(auth.userId, groups, boundary),
   });
 }
 

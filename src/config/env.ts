@@ -51,6 +51,11 @@ export interface ProxyConfig {
     readonly password: string;
     readonly timeoutMs: number;
     readonly maxSockets: number;
+    /**
+     * ENGINE_IDENTITY_SECRET: when set, every engine call made for a signed-in user carries the
+     * user in a header signed with it, for the engine identity plugin (engine-identity-plugin/).
+     */
+    readonly identitySecret?: string;
   };
   readonly corsOrigins: readonly string[];
   readonly routesConfigPath: string;
@@ -256,6 +261,9 @@ function tracingConfig(endpoint: string | undefined, tracesEndpoint: string | un
   });
 }
 
+/** The engine identity plugin's minimum too (IdentitySettings.MIN_SECRET_LENGTH). */
+export const MIN_IDENTITY_SECRET_LENGTH = 32;
+
 function throwingReporter({ errors }: { errors: Partial<Record<string, Error>> }): void {
   const problems = Object.entries(errors).map(([name, error]) =>
     error instanceof EnvMissingError ? `${name} is required` : `${name} ${error?.message ?? 'is invalid'}`,
@@ -276,6 +284,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       ENGINE_PASS: str({ default: 'demo' }),
       ENGINE_TIMEOUT: num({ default: 30, desc: 'seconds' }),
       ENGINE_MAX_SOCKETS: num({ default: 64 }),
+      ENGINE_IDENTITY_SECRET: str({ default: undefined }),
       CORS_ORIGINS: commaList({ default: ['http://localhost:3000'] }),
       ROUTES_CONFIG: str({ default: './routes.config.json' }),
       LOG_LEVEL: str({ choices: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info' }),
@@ -339,6 +348,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
   if (!Number.isInteger(env.MAX_CONNECTIONS) || env.MAX_CONNECTIONS < 0) throw new ConfigError('MAX_CONNECTIONS must be 0 (no cap) or a positive integer');
   if (!(env.ENGINE_MAX_SOCKETS >= 1)) throw new ConfigError('ENGINE_MAX_SOCKETS must be at least 1');
   const storeTimeoutMs = seconds('RATE_LIMIT_STORE_TIMEOUT', env.RATE_LIMIT_STORE_TIMEOUT);
+  const identitySecret = env.ENGINE_IDENTITY_SECRET || undefined;
+  // The plugin refuses a shorter one too: an HMAC key is only as strong as what it was made from.
+  if (identitySecret !== undefined && identitySecret.length < MIN_IDENTITY_SECRET_LENGTH) {
+    throw new ConfigError(`ENGINE_IDENTITY_SECRET must be at least ${MIN_IDENTITY_SECRET_LENGTH} characters (e.g. openssl rand -base64 48)`);
+  }
   const secretKey = env.CLERK_SECRET_KEY || undefined;
   if (!env.CLERK_JWT_KEY && !env.CLERK_JWKS_URL && !secretKey) {
     throw new ConfigError('No Clerk key source: set CLERK_JWT_KEY (recommended), CLERK_JWKS_URL or CLERK_SECRET_KEY');
@@ -353,6 +367,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       password: env.ENGINE_PASS,
       timeoutMs,
       maxSockets: env.ENGINE_MAX_SOCKETS,
+      identitySecret,
     }),
     corsOrigins: Object.freeze(env.CORS_ORIGINS),
     routesConfigPath: env.ROUTES_CONFIG,

@@ -44,11 +44,12 @@ export function deploymentsRouter(deps: DeploymentsDeps): Router {
   const deploy: RequestHandler = async (req, res) => {
     const upload = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (upload.length === 0) throw badRequest('the upload is empty: send BPMN, DMN or form files as multipart/form-data');
-    const { tenantId } = tenantFor(signedInUser(res));
+    const principal = signedInUser(res);
+    const { tenantId } = tenantFor(principal);
     const framed = await engineDeploymentForm(req.headers['content-type']!, upload, { tenantId, source: 'clerk-camunda-proxy' });
     let answer;
     try {
-      answer = await callEngine(deps.connection, 'POST', '/deployment/create', { framed, caller: contextOf(res), kind: 'forward' });
+      answer = await callEngine(deps.connection, 'POST', '/deployment/create', { framed, caller: contextOf(res), kind: 'forward', actingAs: principal.engineIdentity });
     } catch (error) {
       throw engineFailure(error);
     }

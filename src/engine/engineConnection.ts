@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { EngineCallKind, RequestTrace } from '../tracing/tracing.js';
+import { createIdentitySigner, ENGINE_IDENTITY_HEADER, type EngineIdentity, type IdentitySigner } from './engineIdentity.js';
 
 /** Where the engine is and how the proxy signs in: worked out once at start. */
 export interface EngineConnection {
@@ -11,9 +12,18 @@ export interface EngineConnection {
   readonly authorization: string;
   readonly agent: Agent;
   readonly timeoutMs: number;
+  /** Signs the acting user for the engine identity plugin; undefined (and no work) without ENGINE_IDENTITY_SECRET. */
+  readonly signIdentity?: IdentitySigner;
 }
 
-export function createEngineConnection(engine: { url: string; user: string; password: string; timeoutMs: number; maxSockets: number }): EngineConnection {
+export function createEngineConnection(engine: {
+  url: string;
+  user: string;
+  password: string;
+  timeoutMs: number;
+  maxSockets: number;
+  identitySecret?: string;
+}): EngineConnection {
   const url = new URL(engine.url);
   // maxFreeSockets = maxSockets: a smaller free pool closes a socket after each burst above it and
   // reopens one for the next, measured as a new engine connection every ~4 requests at 32 in flight.
@@ -24,6 +34,7 @@ export function createEngineConnection(engine: { url: string; user: string; pass
     authorization: `Basic ${Buffer.from(`${engine.user}:${engine.password}`).toString('base64')}`,
     agent: url.protocol === 'https:' ? new HttpsAgent(options) : new Agent(options),
     timeoutMs: engine.timeoutMs,
+    ...(engine.identitySecret !== undefined && { signIdentity: createIdentitySigner(engine.identitySecret) }),
   });
 }
 
@@ -58,7 +69,7 @@ export function callEngine(
   connection: EngineConnection,
   method: string,
   path: string,
-  options: { body?: unknown; framed?: FramedBody; timeoutMs?: number; caller?: EngineCaller; kind?: EngineCallKind } = {},
+  options: { body?: unknown; framed?: FramedBody; timeoutMs?: number; caller?: EngineCaller; kind?: EngineCallKind; actingAs?: EngineIdentity } = {},
 ): Promise<EngineAnswer> {
   const json = options.body === undefined ? undefined : JSON.stringify(options.body);
   const payload = options.framed?.bytes ?? json;
@@ -66,12 +77,17 @@ export function callEngine(
   const send = connection.origin.startsWith('https:') ? httpsRequest : request;
   const { caller } = options;
   const span = caller?.trace?.engineCall(options.kind ?? 'query', method, `${connection.basePath}${path}`);
+  const target = `${connection.origin}${connection.basePath}${path}`;
+  // Signed over the path Node sends, which is the URL parser's (it normalises what it parses).
+  const url = connection.signIdentity && options.actingAs ? new URL(target) : undefined;
+  const identity = url && connection.signIdentity!(options.actingAs!, method, `${url.pathname}${url.search}`);
   return new Promise((resolve, reject) => {
-    const outgoing = send(`${connection.origin}${connection.basePath}${path}`, {
+    const outgoing = send(url ?? target, {
       method,
       agent: connection.agent,
       headers: {
         authorization: connection.authorization,
+        ...(identity && { [ENGINE_IDENTITY_HEADER]: identity }),
         accept: 'application/json',
         ...(caller && { 'x-request-id': caller.requestId }),
         ...(span && { traceparent: span.traceparent }),

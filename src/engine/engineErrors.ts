@@ -86,8 +86,12 @@ const describe = (body: EngineErrorBody, fallback: string) => (body.message ? bo
 export function normaliseEngineError(status: number, body: EngineErrorBody): EngineError {
   if (status === 404 || isNotFound(status, body)) return new EngineError('not_found', describe(body, 'not found in the engine'));
   if (status === 401) {
-    // Our service credentials were refused: a proxy misconfiguration, not the caller's fault.
-    return new EngineError('engine_unavailable', 'the engine rejected the proxy\'s service credentials (check ENGINE_USER/ENGINE_PASS)');
+    // Our service credentials, or our signed identity header, were refused: a proxy
+    // misconfiguration (or clocks apart), not the caller's fault.
+    return new EngineError(
+      'engine_unavailable',
+      'the engine rejected the proxy\'s service credentials (check ENGINE_USER/ENGINE_PASS; with the engine identity plugin also ENGINE_IDENTITY_SECRET and the clocks)',
+    );
   }
   if (/TaskAlreadyClaimedException/.test(body.type ?? '') || /is already claimed/i.test(body.message ?? '')) {
     return new EngineError('conflict', describe(body, 'task already claimed'));

@@ -1,5 +1,6 @@
 import { callEngine, type EngineCaller, type EngineConnection } from './engineConnection.js';
 import { engineFailure, normaliseEngineError, parseEngineError } from './engineErrors.js';
+import type { EngineIdentity } from './engineIdentity.js';
 
 /** The proxy's own questions to the engine, asked before it lets a user act. */
 export interface EngineQueries {
@@ -22,11 +23,12 @@ export interface EngineTask {
   processInstanceId: string | null;
 }
 
-export function createEngineQueries(connection: EngineConnection, caller: EngineCaller): EngineQueries {
+/** `caller`: the request the questions are asked for; `actingAs`: its signed-in user (see engineIdentity.ts). */
+export function createEngineQueries(connection: EngineConnection, caller: EngineCaller, actingAs?: EngineIdentity): EngineQueries {
   async function ask<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json?: T }> {
     let answer;
     try {
-      answer = await callEngine(connection, method, path, { body, caller });
+      answer = await callEngine(connection, method, path, { body, caller, actingAs });
     } catch (error) {
       throw engineFailure(error);
     }

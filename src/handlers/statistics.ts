@@ -21,7 +21,7 @@ export function statistics(connection: EngineConnection): RequestHandler {
   return async (_req, res) => {
     contextOf(res).routeId = 'statistics.get';
     const principal = signedInUser(res);
-    const engine = createEngineQueries(connection, contextOf(res));
+    const engine = createEngineQueries(connection, contextOf(res), principal.engineIdentity);
     const instances = instanceVisibility(principal);
     const [totalProcesses, activeInstances, completedInstances, activeTasks] = await Promise.all([
       engine.countDefinitions(definitionQuery(principal, new URLSearchParams({ latestVersion: 'true' })).toString()),

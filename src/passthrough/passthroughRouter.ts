@@ -87,7 +87,7 @@ export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
     // A worker pinned to tenants acts only on its tenants' external tasks: one engine question,
     // and another tenant's task is as unknown as one that does not exist.
     if (tenants && !pinsFetch) {
-      const engine = createEngineQueries(deps.connection, context);
+      const engine = createEngineQueries(deps.connection, context, caller.kind === 'user' ? caller.principal.engineIdentity : undefined);
       if ((await engine.countExternalTasks({ externalTaskId: segments[1], tenantIdIn: [...tenants] })) === 0) throw notFound(`external task ${segments[1]} not found`);
     }
 

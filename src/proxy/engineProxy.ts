@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware, proxyEventsPlugin } from 'http-proxy-middleware';
 import { EngineTimeout, type EngineConnection } from '../engine/engineConnection.js';
 import { EngineError, engineFailure, normaliseEngineError, parseEngineError } from '../engine/engineErrors.js';
+import { ENGINE_IDENTITY_HEADER } from '../engine/engineIdentity.js';
 import { ProxyError, sendError } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
 import type { ProxyMetrics } from '../http/metrics.js';
@@ -76,6 +77,13 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         proxyReq.setHeader('authorization', connection.authorization);
         proxyReq.setHeader('accept', call.passthrough ? (req.headers.accept ?? 'application/json') : 'application/json');
         proxyReq.setHeader('x-request-id', context.requestId);
+        // The signed-in user, for the engine identity plugin; machines (M2M workers) stay the service account.
+        if (connection.signIdentity) {
+          const { principal } = context;
+          if (principal && 'engineIdentity' in principal) {
+            proxyReq.setHeader(ENGINE_IDENTITY_HEADER, connection.signIdentity(principal.engineIdentity, call.method ?? proxyReq.method, proxyReq.path));
+          }
+        }
         if (context.engineDeadlinePassed) return void proxyReq.destroy(new EngineTimeout('engine timeout'));
         context.engineRequest = proxyReq;
         // After the allowlist above: the engine gets the proxy's traceparent, never a client's.

@@ -6,6 +6,7 @@ import type { ClientRequest, IncomingHttpHeaders, OutgoingHttpHeaders } from 'no
  * Proxy-Authorization, X-Forwarded-*, X-User-style identity headers on the way in; Set-Cookie,
  * WWW-Authenticate, Location, Server on the way out) never crosses. The body's own headers
  * (Content-Type, Content-Length, Transfer-Encoding, Content-Encoding) are the proxy's to set.
+ * So is X-Engine-Identity: a client's never crosses, and the engine proxy signs its own after this.
  */
 const requestHeadersToEngine = new Set(['accept-language', 'host']);
 

@@ -99,7 +99,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
           params,
           rawQuery,
           body: body.json,
-          engine: createEngineQueries(deps.connection, contextOf(res)),
+          engine: createEngineQueries(deps.connection, contextOf(res), principal.engineIdentity),
           basePath: deps.connection.basePath,
           call,
           facts,

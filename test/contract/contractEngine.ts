@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -16,8 +17,13 @@ export async function startContractEngine(flavour: EngineFlavour): Promise<void>
   // Jest resolves global setup's imports with Node's own loader (no moduleNameMapper), and Node 24
   // runs the .ts launcher directly by stripping its types.
   const { freePort, startEngine } = (await import(pathToFileURL(resolve('scripts/engine.ts')).href)) as EngineModule;
-  const engine = await startEngine({ flavour, port: await freePort() });
+  // The Camunda engine runs with the engine identity plugin on, with a secret made for this run
+  // (ENGINE_TEST_IDENTITY_SECRET): every other test calls it without the header, which is BasicAuth
+  // exactly as before, and engineIdentity.test.ts signs with it. The plugin is Camunda-only for now.
+  const identitySecret = flavour === 'camunda' ? randomBytes(32).toString('base64url') : undefined;
+  const engine = await startEngine({ flavour, port: await freePort(), identitySecret });
   process.env[urlVariable] = engine.url;
+  if (identitySecret) process.env.ENGINE_TEST_IDENTITY_SECRET = identitySecret;
   const running = ((globalThis as { __contractEngines?: RunningEngines }).__contractEngines ??= {});
   running[flavour] = engine;
 }

@@ -78,11 +78,12 @@ describe('loadConfig reads the environment', () => {
       LOG_LEVEL: 'debug',
       BODY_LIMIT: '512kb',
       TRUST_PROXY: 'true',
+      ENGINE_IDENTITY_SECRET: 'x'.repeat(32),
     });
     expect(config).toMatchObject({
       port: 9001,
       host: '127.0.0.1',
-      engine: { url: 'https://camunda.internal:8443/engine-rest', user: 'svc', password: 's3cret', timeoutMs: 2500 },
+      engine: { url: 'https://camunda.internal:8443/engine-rest', user: 'svc', password: 's3cret', timeoutMs: 2500, identitySecret: 'x'.repeat(32) },
       routesConfigPath: '/etc/proxy/routes.json',
       logLevel: 'debug',
       bodyLimit: '512kb',
@@ -231,6 +232,8 @@ describe('loadConfig refuses a misconfiguration with a ConfigError naming the va
     // Rounds to 0 ms, and socket.setTimeout(0) switches the timeout off instead of making it short.
     ['an ENGINE_TIMEOUT below half a millisecond (0.0001)', { ...minimal, ENGINE_TIMEOUT: '0.0001' }, 'ENGINE_TIMEOUT'],
     ['ENGINE_MAX_SOCKETS=0', { ...minimal, ENGINE_MAX_SOCKETS: '0' }, 'ENGINE_MAX_SOCKETS'],
+    // The engine identity plugin refuses a shorter one as well.
+    ['an ENGINE_IDENTITY_SECRET of 31 characters', { ...minimal, ENGINE_IDENTITY_SECRET: 'x'.repeat(31) }, 'ENGINE_IDENTITY_SECRET'],
     ['BODY_LIMIT=lots', { ...minimal, BODY_LIMIT: 'lots' }, 'BODY_LIMIT'],
     ['BODY_LIMIT=1 megabyte', { ...minimal, BODY_LIMIT: '1 megabyte' }, 'BODY_LIMIT'],
     ['BODY_LIMIT=-1mb', { ...minimal, BODY_LIMIT: '-1mb' }, 'BODY_LIMIT'],

@@ -13,7 +13,7 @@ import { startProxyHarness } from '../support/proxyHarness.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const principal = (id: string, expiresAt = nowSeconds() + 60): Principal =>
-  ({ id, email: '', name: id, orgPermissions: [], roles: [], groups: [], isAdmin: false, boundary: { kind: 'all' }, claims: {}, expiresAt }) as Principal;
+  ({ id, email: '', name: id, orgPermissions: [], roles: [], groups: [], isAdmin: false, boundary: { kind: 'all' }, claims: {}, expiresAt, engineIdentity: { userId: id, groups: [], tenants: 'all' } }) as Principal;
 
 function spyVerifier(answer: (authorization: string) => Principal | AuthenticationFailed) {
   const authenticate = jest.fn(async (authorization: string | undefined) => {
