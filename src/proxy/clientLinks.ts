@@ -59,6 +59,11 @@ export async function sendWithClientLinks(
   const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => source };
   const streamOn = async (head: readonly Buffer[]) => {
     res.writeHead(status, headersForClient(engineAnswer.headers));
+    // stream.pipeline adds its own end-of-stream listeners to the answer; beside the stages' own
+    // 'close' listeners (metrics, audit, access log, tracing, the engine proxy) they pass Node's
+    // threshold of 10, which is there to spot leaks, and it would warn on every streamed answer.
+    // One answer's listeners are a fixed set that goes with it.
+    res.setMaxListeners(20);
     await pipeline(async function* () {
       yield* head;
       yield* rest;
