@@ -7,6 +7,7 @@ import { createJwksKeyring } from './auth/jwksKeyring.js';
 import { withVerifiedTokenCache } from './auth/verifiedTokenCache.js';
 import { claimsOnlyDirectory, createClerkUserDirectory, type UserDirectory } from './auth/userDirectory.js';
 import { organisationRequired } from './authz/organisationRequired.js';
+import { ownDefinitionsCache } from './authz/ownDefinitions.js';
 import { createEngineConnection } from './engine/engineConnection.js';
 import type { ProxyConfig } from './config/env.js';
 import type { RouteMap } from './config/routeMap.js';
@@ -134,10 +135,11 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     res.json({ id, email, name, orgId: orgId ?? null, orgRole: orgRole ?? null, orgPermissions });
   });
   if (config.access.tenancy && config.access.personalAccounts === 'refuse') app.use('/api', organisationRequired);
-  app.use(deploymentsRouter({ connection, limit: config.deploymentLimit }));
+  const ownDefinitions = ownDefinitionsCache(config.definitionCacheTtlMs);
+  app.use(deploymentsRouter({ connection, limit: config.deploymentLimit, ownDefinitions }));
   app.get('/api/statistics', statistics(connection));
   app.get('/api/audit', auditRoute(audit.store));
-  app.use(mountRoutes(compileRoutes(routeMap), { connection, engineProxy, directory, bodyLimit: config.bodyLimit, settings: { processes: routeMap.processes }, log }));
+  app.use(mountRoutes(compileRoutes(routeMap), { connection, engineProxy, directory, bodyLimit: config.bodyLimit, settings: { processes: routeMap.processes }, ownDefinitions, log }));
 
   const engineProbe = cachedEngineProbe(connection);
   app.get('/health', health(engineProbe));

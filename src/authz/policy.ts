@@ -4,6 +4,7 @@ import type { RouteStage } from '../config/routeMap.js';
 import type { EngineCall } from '../proxy/engineCall.js';
 import type { AllowRule } from './allow.js';
 import type { EngineQueries } from '../engine/engineQueries.js';
+import type { OwnDefinitions } from './ownDefinitions.js';
 
 export interface PolicyContext {
   readonly principal: Principal;
@@ -14,6 +15,8 @@ export interface PolicyContext {
   /** The parsed JSON body, for policies that read one. */
   readonly body: unknown;
   readonly engine: EngineQueries;
+  /** Kept answers to "does this organisation have its own definition of this key" (see ownDefinitions.ts). */
+  readonly ownDefinitions: OwnDefinitions;
   /** ENGINE_URL's path, e.g. /engine-rest */
   readonly basePath: string;
   /** The call the route would make; a policy may narrow or replace it. */

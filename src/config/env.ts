@@ -86,6 +86,8 @@ export interface ProxyConfig {
     /** Open client connections per process at most; undefined = no cap. */
     readonly maxConnections?: number;
   };
+  /** How long "this organisation has its own definition of this key" is kept; 0 = asked every time. */
+  readonly definitionCacheTtlMs: number;
   /** Token buckets per caller, by route class; undefined = no limit for that class. */
   readonly rateLimits: Readonly<Record<RouteClass, RateLimit | undefined>>;
   /** The audit trail of actions (see audit/auditTrail.ts). */
@@ -264,6 +266,11 @@ function tracingConfig(endpoint: string | undefined, tracesEndpoint: string | un
 /** The engine identity plugin's minimum too (IdentitySettings.MIN_SECRET_LENGTH). */
 export const MIN_IDENTITY_SECRET_LENGTH = 32;
 
+function definitionCacheTtlMs(value: number): number {
+  if (value === 0) return 0;
+  return seconds('DEFINITION_CACHE_TTL', value);
+}
+
 function throwingReporter({ errors }: { errors: Partial<Record<string, Error>> }): void {
   const problems = Object.entries(errors).map(([name, error]) =>
     error instanceof EnvMissingError ? `${name} is required` : `${name} ${error?.message ?? 'is invalid'}`,
@@ -309,6 +316,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       AUTH_CACHE_MAX_ENTRIES: num({ default: 10_000 }),
       AUTH_CACHE_MAX_TTL: num({ default: 60, desc: 'seconds' }),
       DRAIN_DELAY: num({ default: 0, desc: 'seconds' }),
+      DEFINITION_CACHE_TTL: num({ default: 30, desc: 'seconds, 0 = off' }),
       // OpenTelemetry's own variable names, so that a collector set-up written for any service fits.
       OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl({ default: undefined }),
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl({ default: undefined }),
@@ -397,6 +405,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       queueMax: positiveInteger('AUDIT_QUEUE_MAX', env.AUDIT_QUEUE_MAX),
       recent: positiveInteger('AUDIT_RECENT', env.AUDIT_RECENT),
     }),
+    definitionCacheTtlMs: definitionCacheTtlMs(env.DEFINITION_CACHE_TTL),
     rateLimits: Object.freeze({
       reads: env.RATE_LIMIT_READS || undefined,
       writes: env.RATE_LIMIT_WRITES || undefined,

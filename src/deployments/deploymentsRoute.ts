@@ -4,6 +4,7 @@ import { callEngine, type EngineConnection } from '../engine/engineConnection.js
 import { engineFailure, normaliseEngineError, parseEngineError } from '../engine/engineErrors.js';
 import { badRequest, forbidden } from '../http/errors.js';
 import { readWholeBody } from '../routes/requestBody.js';
+import type { OwnDefinitions } from '../authz/ownDefinitions.js';
 import { engineDeploymentForm } from './deploymentForm.js';
 import { signedInUser } from '../auth/clerkSession.js';
 import { contextOf } from '../http/requestContext.js';
@@ -12,6 +13,8 @@ export interface DeploymentsDeps {
   connection: EngineConnection;
   /** Largest upload, e.g. 10mb (DEPLOYMENT_LIMIT). */
   limit: string;
+  /** Forgotten for the organisation that deployed, so its next start finds what it just deployed. */
+  ownDefinitions: OwnDefinitions;
 }
 
 /**
@@ -55,6 +58,7 @@ export function deploymentsRouter(deps: DeploymentsDeps): Router {
     }
     contextOf(res).engineStatus = answer.status;
     if (answer.status >= 300) throw normaliseEngineError(answer.status, parseEngineError(answer.body));
+    if (tenantId !== undefined) deps.ownDefinitions.forgetOrganisation(tenantId);
     // `links` carry the engine's own base URL, which must never reach a browser.
     const { links: _links, ...deployment } = JSON.parse(answer.body) as Record<string, unknown>;
     if (typeof deployment.id === 'string') Object.assign(contextOf(res), { createdId: deployment.id, createdName: 'deploymentId' });

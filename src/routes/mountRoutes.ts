@@ -5,6 +5,7 @@ import type { UserDirectory } from '../auth/userDirectory.js';
 import { isAllowed } from '../authz/allow.js';
 import { createEngineQueries } from '../engine/engineQueries.js';
 import type { PolicyContext, PolicySettings } from '../authz/policy.js';
+import type { OwnDefinitions } from '../authz/ownDefinitions.js';
 import type { EngineConnection } from '../engine/engineConnection.js';
 import { forbidden, ProxyError } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
@@ -24,6 +25,7 @@ export interface RouteDeps {
   directory: UserDirectory;
   bodyLimit: string;
   settings: PolicySettings;
+  ownDefinitions: OwnDefinitions;
   log: Logger;
 }
 
@@ -100,6 +102,7 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
           rawQuery,
           body: body.json,
           engine: createEngineQueries(deps.connection, contextOf(res), principal.engineIdentity),
+          ownDefinitions: deps.ownDefinitions,
           basePath: deps.connection.basePath,
           call,
           facts,

@@ -1,3 +1,4 @@
+import { ownDefinitionsCache } from '../../src/authz/ownDefinitions.js';
 import { principalFrom, type AccessRules } from '../../src/auth/principal.js';
 import { toEngineListQuery } from '../../src/authz/listFilter.js';
 import { instanceList } from '../../src/authz/policies/instanceList.js';
@@ -38,7 +39,7 @@ describe('the list policies: the client narrows, the proxy decides', () => {
   const noEngine = new Proxy({}, { get: () => () => Promise.reject(new Error('a list policy asks the engine nothing')) }) as EngineQueries;
 
   async function planned(policy: typeof taskList, path: string, rawQuery: string): Promise<{ method?: string; path: string; body: Record<string, unknown> }> {
-    const context: PolicyContext = { principal: member, method: 'GET', params: {}, rawQuery, body: undefined, engine: noEngine, basePath: '/engine-rest', call: { path: `/engine-rest${path}?${rawQuery}` }, facts: {} };
+    const context: PolicyContext = { principal: member, method: 'GET', params: {}, rawQuery, body: undefined, engine: noEngine, ownDefinitions: ownDefinitionsCache(0), basePath: '/engine-rest', call: { path: `/engine-rest${path}?${rawQuery}` }, facts: {} };
     await policy.apply(context, { processes: {} });
     return { method: context.call.method, path: context.call.path, body: JSON.parse(String(context.call.body)) as Record<string, unknown> };
   }
