@@ -51,6 +51,12 @@ export interface EngineCall {
    * (Camunda clients parse its `{type, message}`), and the client's Accept is kept.
    */
   passthrough?: boolean;
+  /**
+   * A check running beside the call (a read's "may this caller see it"): nothing of the engine's
+   * answer, success or error, reaches the client before it passes; if it fails, the answer is
+   * discarded and the check's refusal is the answer. Only for reads: an action checks first.
+   */
+  gate?: Promise<void>;
 }
 
 declare module '../http/requestContext.js' {

@@ -101,6 +101,16 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         contextOf(response).engineStatus = status;
         engineTimer(response)(String(status));
         const call = engineCallOf(res);
+        if (call.gate) {
+          try {
+            await call.gate;
+          } catch (refusal) {
+            // The read ran beside its check and the check said no: its answer is never sent.
+            proxyRes.resume();
+            sendError(response, refusal instanceof ProxyError ? refusal : engineFailure(refusal));
+            return;
+          }
+        }
         // The engine refusing our own credentials is a proxy failure, even on the passthrough.
         if (status < 300 && call.answer) {
           await sendShapedAnswer(proxyRes, response, status, call.answer).catch((error: unknown) => sendError(response, error instanceof ProxyError ? error : engineFailure(error)));

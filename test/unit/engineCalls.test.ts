@@ -151,3 +151,53 @@ describe('reading one task or instance is the engine query for it, if the caller
     expect(h.engine.requests.map((seen) => `${seen.method} ${seen.url.split('?')[0]}`)).toEqual(['POST /engine-rest/process-instance', 'POST /engine-rest/task/count']);
   });
 });
+
+describe('reading under a task or instance (its form, its variables): the check and the read at once', () => {
+  const FORM = `/engine-rest/task/${TASK}/form-variables`;
+  const secretForm = { salary: { type: 'Long', value: 123456, valueInfo: {} } };
+
+  it('sends the read while the check is still being answered, and answers once both are in', async () => {
+    const arrivals: Record<string, number> = {};
+    h.engine.answer('POST', '/engine-rest/task', () => {
+      arrivals.check = performance.now();
+      return { status: 200, body: [openTask], delayMs: 300 };
+    });
+    h.engine.answer('GET', FORM, () => {
+      arrivals.read = performance.now();
+      return { status: 200, body: secretForm };
+    });
+    const res = await request(h.app).get(`/api/tasks/${TASK}/form`).set('Authorization', h.bearer(alice)).expect(200);
+    expect(res.body).toMatchObject({ salary: { value: 123456 } });
+    // Sequential, the read would arrive only after the check's 300 ms answer.
+    expect(Math.abs(arrivals.read! - arrivals.check!)).toBeLessThan(250);
+  });
+
+  it('a caller who may not see the task gets the 404 of an unknown task, and nothing of the form it read', async () => {
+    h.engine.answer('POST', '/engine-rest/task', { status: 200, body: [] });
+    h.engine.answer('GET', FORM, { status: 200, body: secretForm });
+    const res = await request(h.app).get(`/api/tasks/${TASK}/form`).set('Authorization', h.bearer(alice)).expect(404);
+    expect(res.body).toMatchObject({ error: 'not_found', detail: `task ${TASK} not found` });
+    expect(res.text).not.toContain('salary');
+    expect(h.engine.requests).toHaveLength(2);
+  });
+
+  it('answers a refused caller the same whether the task exists (the read succeeds) or not (the engine says so its own way)', async () => {
+    const refused = async (read: { status: number; body: unknown }) => {
+      h.engine.reset();
+      h.engine.answer('POST', '/engine-rest/task', { status: 200, body: [] });
+      h.engine.answer('GET', FORM, read);
+      const res = await request(h.app).get(`/api/tasks/${TASK}/form`).set('Authorization', h.bearer(alice));
+      return { status: res.status, error: res.body.error as string, detail: res.body.detail as string };
+    };
+    const exists = await refused({ status: 200, body: secretForm });
+    const unknown = await refused({ status: 400, body: { type: 'InvalidRequestException', message: `Cannot find task with id ${TASK}` } });
+    expect(unknown).toEqual(exists);
+    expect(exists).toEqual({ status: 404, error: 'not_found', detail: `task ${TASK} not found` });
+  });
+
+  it('an action under a resource still checks first: nothing is sent to the engine beside a check that fails', async () => {
+    h.engine.answer('POST', '/engine-rest/task', { status: 200, body: [] });
+    await request(h.app).post(`/api/tasks/${TASK}/complete`).set('Authorization', h.bearer(alice)).send({}).expect(404);
+    expect(h.engine.requests.map((seen) => `${seen.method} ${seen.url.split('?')[0]}`)).toEqual(['POST /engine-rest/task']);
+  });
+});

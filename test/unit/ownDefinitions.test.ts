@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { testOrgs, testUsers } from '../support/clerkTokens.js';
+import { testOrgs, testUsers, type SessionUser } from '../support/clerkTokens.js';
 import { startProxyHarness, type ProxyHarness } from '../support/proxyHarness.js';
 
 // "Does this organisation have its own definition of this key?" is one engine question before a
@@ -18,7 +18,7 @@ function acmeOwnsOrder(h: ProxyHarness, owns: boolean): void {
   h.engine.answer('POST', `/engine-rest/process-definition/key/order/tenant-id/${testOrgs.acme}/start`, { status: 200, body: instance });
 }
 
-const start = (h: ProxyHarness, user = alice) => request(h.app).post('/api/processes/order/start').set('Authorization', h.bearer(user)).send({});
+const start = (h: ProxyHarness, user: SessionUser = alice) => request(h.app).post('/api/processes/order/start').set('Authorization', h.bearer(user)).send({});
 
 describe('an organisation own definitions, asked once and kept', () => {
   let h: ProxyHarness;

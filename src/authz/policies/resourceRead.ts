@@ -57,7 +57,12 @@ export interface GuardedResource {
   check(engine: EngineQueries, principal: Principal, id: string): Promise<unknown>;
 }
 
-/** The resource itself is one filtered query; anything under it is the check, then the read. */
+/**
+ * The resource itself is one filtered query. Reading something under it (its form, its variables)
+ * is two engine calls, sent at once: the check and the read; the read's answer is held until the
+ * check passes and discarded when it fails (EngineCall.gate), so a refused caller learns nothing,
+ * not even from the way the engine says a resource is unknown. Anything else under it checks first.
+ */
 export function guardedResource(guarded: GuardedResource): Policy {
   return {
     param: 'id',
@@ -67,7 +72,15 @@ export function guardedResource(guarded: GuardedResource): Policy {
       if (seesEverything(principal)) return;
       const id = params.id!;
       if (!readsResource(context, guarded.resource, id)) {
-        await guarded.check(engine, principal, id);
+        if (context.method !== 'GET' && context.method !== 'HEAD') {
+          await guarded.check(engine, principal, id);
+          return;
+        }
+        const gate = guarded.check(engine, principal, id).then(() => undefined);
+        // Awaited by the engine proxy once the read's answer is in; until then a refusal must not
+        // count as an unhandled rejection.
+        gate.catch(() => undefined);
+        context.call = { ...context.call, gate };
         return;
       }
       const fallback = guarded.fallback && (() => guarded.fallback!(engine, principal, id));
