@@ -104,10 +104,11 @@ export function normaliseEngineError(status: number, body: EngineErrorBody): Eng
   // Two completions of one task at once: the loser gets OptimisticLockingException (ENGINE-03005),
   // "list of executions is empty", or a NullPointerException in ExecutionEntity.removeTask because
   // the execution is already gone (all three seen in test/contract engineErrors "concurrent
-  // completion"). Either way someone else got there first.
+  // completion"; the NullPointerException names the variable `execution` on Camunda 7.24, `exec` on
+  // Operaton 1.0.3). Either way someone else got there first.
   if (
     /OptimisticLocking/.test(body.type ?? '') ||
-    /updated by another transaction concurrently|list of executions is empty|ExecutionEntity\.removeTask.*"execution" is null/i.test(body.message ?? '')
+    /updated by another transaction concurrently|list of executions is empty|ExecutionEntity\.removeTask\(.*because "\w+" is null/i.test(body.message ?? '')
   ) {
     return new EngineError('conflict', describe(body, 'changed concurrently by another request'));
   }

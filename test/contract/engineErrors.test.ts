@@ -90,7 +90,7 @@ describe(onEngine('concurrent completion'), () => {
       expect(winners).toHaveLength(1);
       expect(losers.filter((loser) => !/^(404|409) /.test(loser))).toEqual([]);
       for (const res of answers.filter((res) => res.status === 409)) {
-        expect(expectEnvelope(res, 409, 'conflict').detail).toMatch(/Cannot complete task|concurrently|list of executions is empty|"execution" is null/);
+        expect(expectEnvelope(res, 409, 'conflict').detail).toMatch(/Cannot complete task|concurrently|list of executions is empty|"execution" is null|"exec" is null/);
       }
       expect(await tasksOfInstance(started.body.id)).toEqual([]);
     }

@@ -273,6 +273,8 @@ describe('normaliseEngineError: the losers of a concurrent completion', () => {
     ['OptimisticLockingException', 'ENGINE-03005 Execution of \'UPDATE ExecutionEntity[x]\' failed. Entity was updated by another transaction concurrently.'],
     ['RestException', 'Cannot complete task t: Cannot restore state of process instance p: list of executions is empty'],
     ['NullPointerException', 'Cannot invoke "org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity.removeTask(org.camunda.bpm.engine.impl.persistence.entity.TaskEntity)" because "execution" is null'],
+    // Operaton 1.0.3's name for the same variable (seen in the contract suite's concurrent completion).
+    ['NullPointerException', 'Cannot invoke "org.operaton.bpm.engine.impl.persistence.entity.ExecutionEntity.removeTask(org.operaton.bpm.engine.impl.persistence.entity.TaskEntity)" because "exec" is null'],
   ])('500 %s is a 409 conflict keeping the message', (type, message) => {
     const error = normaliseEngineError(500, { type, message });
     expect([error.status, error.error, error.detail]).toEqual([409, 'conflict', message]);
