@@ -35,9 +35,6 @@ function contractProject(engineFlavour, displayName) {
     displayName,
     globals: { engineFlavour },
     testMatch: ['<rootDir>/test/contract/**/*.test.ts'],
-    // The engine identity plugin is compiled against Camunda's packages; Operaton needs its own build
-    // (README, "The engine's own records"), so its contract test runs on the Camunda engine only.
-    ...(engineFlavour === 'operaton' && { testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/contract/engineIdentity.test.ts'] }),
     setupFiles: ['<rootDir>/test/contract/engineUnderTest.ts'],
     setupFilesAfterEnv: ['<rootDir>/test/contract/namedAfterEngine.ts'],
     globalSetup: `<rootDir>/test/contract/globalSetup.${engineFlavour}.ts`,

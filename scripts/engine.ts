@@ -7,7 +7,7 @@
  * API (import from tests or global setup):
  *   buildEngine({ flavour })           build the flavour's jar with Maven if stale
  *   startEngine({ flavour, port })     build if needed, start it, wait until /engine-rest/version answers;
- *                                      with { identitySecret } (camunda) the engine identity plugin checks signed headers
+ *                                      with { identitySecret } the engine identity plugin checks signed headers
  *   engineFlavourFrom(value)           'camunda' | 'operaton' from ENGINE_FLAVOUR's value (unset: camunda)
  *   ENGINE_FLAVOURS[flavour]           its product name, version, label, Maven folder and jar
  *   freePort()                         a free TCP port on 127.0.0.1
@@ -23,7 +23,8 @@
  *
  * Both flavours have one user, demo/demo (HTTP Basic on /engine-rest/*), and deploy the same BPMN
  * fixtures from test/engine/src/main/resources (order, jsonCheck, leaveRequest, invoiceWorker).
- * The Camunda engine depends on the engine identity plugin (engine-identity-plugin/), which is built,
+ * Each engine depends on its build of the engine identity plugin (engine-identity-plugin/ for Camunda,
+ * engine-identity-plugin/operaton/ for Operaton: the same sources on org.operaton.*), which is built,
  * tested and installed into ~/.m2 first.
  * Needs Java 17+ and Maven 3.8+; no npm dependencies (node: built-ins and global fetch only).
  */
@@ -41,7 +42,10 @@ export const ENGINE_DIR = join(REPO_ROOT, 'test', 'engine');
 export const ENGINE_TARGET_DIR = join(ENGINE_DIR, 'target');
 export const ENGINE_JAR = join(ENGINE_TARGET_DIR, 'camunda-test-engine.jar');
 const FIXTURES_DIR = join(ENGINE_DIR, 'src', 'main', 'resources');
+/** The engine identity plugin's Maven project (the Camunda build; its src holds the sources of both builds). */
 export const IDENTITY_PLUGIN_DIR = join(REPO_ROOT, 'engine-identity-plugin');
+/** The plugin's Operaton build: IDENTITY_PLUGIN_DIR's sources with Operaton's package and admin group names. */
+export const IDENTITY_PLUGIN_OPERATON_DIR = join(IDENTITY_PLUGIN_DIR, 'operaton');
 export const ENGINE_USER = 'demo';
 export const ENGINE_PASSWORD = 'demo';
 /** Process definition keys deployed by the test engine. */
@@ -65,9 +69,19 @@ export interface EngineFlavourInfo {
   sources: string[];
   /** A folder of the local Maven repository that exists once the flavour was built online. */
   localRepoMarker: string[];
+  /** The Maven project of the engine identity plugin's build for this engine (installed into ~/.m2 before the engine is built). */
+  identityPluginDir: string;
 }
 
-function flavourInfo(flavour: EngineFlavour, product: string, version: string, dir: string, jarName: string, localRepoMarker: string[]): EngineFlavourInfo {
+function flavourInfo(
+  flavour: EngineFlavour,
+  product: string,
+  version: string,
+  dir: string,
+  jarName: string,
+  localRepoMarker: string[],
+  identityPluginDir: string,
+): EngineFlavourInfo {
   const targetDir = join(dir, 'target');
   const minor = version.split('.').slice(0, flavour === 'camunda' ? 2 : 3).join('.');
   return {
@@ -78,20 +92,25 @@ function flavourInfo(flavour: EngineFlavour, product: string, version: string, d
     dir,
     targetDir,
     jar: join(targetDir, jarName),
-    sources: [join(dir, 'pom.xml'), join(dir, 'src'), FIXTURES_DIR],
+    // Each engine also bundles its build of the engine identity plugin: the plugin's pom and the
+    // shared sources make the jar stale too.
+    sources: [join(dir, 'pom.xml'), join(dir, 'src'), FIXTURES_DIR, join(identityPluginDir, 'pom.xml'), join(IDENTITY_PLUGIN_DIR, 'src')],
     localRepoMarker,
+    identityPluginDir,
   };
 }
 
-/** The Camunda engine also bundles the engine identity plugin: its changes make the jar stale too. */
-const withSources = (info: EngineFlavourInfo, more: string[]): EngineFlavourInfo => ({ ...info, sources: [...info.sources, ...more] });
-
 export const ENGINE_FLAVOURS: Readonly<Record<EngineFlavour, EngineFlavourInfo>> = Object.freeze({
-  camunda: withSources(flavourInfo('camunda', 'Camunda', '7.24.0', ENGINE_DIR, 'camunda-test-engine.jar', ['org', 'camunda', 'bpm', 'camunda-bom']), [
-    join(IDENTITY_PLUGIN_DIR, 'pom.xml'),
-    join(IDENTITY_PLUGIN_DIR, 'src'),
-  ]),
-  operaton: flavourInfo('operaton', 'Operaton', '1.0.3', join(ENGINE_DIR, 'operaton'), 'operaton-test-engine.jar', ['org', 'operaton', 'bpm', 'operaton-bom']),
+  camunda: flavourInfo('camunda', 'Camunda', '7.24.0', ENGINE_DIR, 'camunda-test-engine.jar', ['org', 'camunda', 'bpm', 'camunda-bom'], IDENTITY_PLUGIN_DIR),
+  operaton: flavourInfo(
+    'operaton',
+    'Operaton',
+    '1.0.3',
+    join(ENGINE_DIR, 'operaton'),
+    'operaton-test-engine.jar',
+    ['org', 'operaton', 'bpm', 'operaton-bom'],
+    IDENTITY_PLUGIN_OPERATON_DIR,
+  ),
 });
 
 /** The flavour ENGINE_FLAVOUR names; unset or empty is camunda. Anything else throws, naming the choices. */
@@ -330,13 +349,17 @@ function markFresh(flavour: EngineFlavour): void {
   }
 }
 
-/** The engine identity plugin, with its own tests, into ~/.m2, where the Camunda engine's pom finds it. */
-async function installIdentityPlugin(log: (message: string) => void): Promise<void> {
-  log('building the engine identity plugin (maven install)…');
-  if (localRepoHas(ENGINE_FLAVOURS.camunda.localRepoMarker) && (await runMaven(IDENTITY_PLUGIN_DIR, ['-q', '-o', '-B', 'install'])).code === 0) return;
-  const online = await runMaven(IDENTITY_PLUGIN_DIR, ['-q', '-B', 'install']);
+/**
+ * The flavour's build of the engine identity plugin, with its own tests, into ~/.m2, where the
+ * engine's pom finds it (engine-identity-plugin for Camunda, engine-identity-plugin/operaton for Operaton).
+ */
+async function installIdentityPlugin(flavour: EngineFlavour, log: (message: string) => void): Promise<void> {
+  const { identityPluginDir, localRepoMarker, product } = ENGINE_FLAVOURS[flavour];
+  log(`building the engine identity plugin for ${product} (maven install)…`);
+  if (localRepoHas(localRepoMarker) && (await runMaven(identityPluginDir, ['-q', '-o', '-B', 'install'])).code === 0) return;
+  const online = await runMaven(identityPluginDir, ['-q', '-B', 'install']);
   if (online.code !== 0) {
-    throw new EngineBuildError(`mvn install failed in ${IDENTITY_PLUGIN_DIR} (exit ${online.code})`, online.output.slice(-8_000));
+    throw new EngineBuildError(`mvn install failed in ${identityPluginDir} (exit ${online.code})`, online.output.slice(-8_000));
   }
 }
 
@@ -363,7 +386,7 @@ export async function buildEngine(opts: BuildOptions = {}): Promise<BuildResult>
         requireJava();
         requireMaven();
         const log = opts.log ?? (() => {});
-        if (flavour === 'camunda') await installIdentityPlugin(log);
+        await installIdentityPlugin(flavour, log);
         if (localRepoHas(localRepoMarker)) {
           log(`building the ${product} test engine (maven, offline)…`);
           const offline = await runMaven(dir, ['-q', '-o', '-B', '-DskipTests', 'package']);
@@ -464,8 +487,6 @@ export async function startEngine(opts: StartOptions = {}): Promise<RunningEngin
   const progress = opts.progress ?? (() => {});
   const flavour = opts.flavour ?? 'camunda';
   const { dir, targetDir, jar, product } = ENGINE_FLAVOURS[flavour];
-  // The plugin is compiled against Camunda's packages; an Operaton build needs its own (see the README).
-  if (opts.identitySecret && flavour !== 'camunda') throw new Error(`the engine identity plugin is built for Camunda 7 only, not ${product}`);
   await buildEngine({ flavour, log: progress });
   requireJava();
 

@@ -17,13 +17,14 @@ export async function startContractEngine(flavour: EngineFlavour): Promise<void>
   // Jest resolves global setup's imports with Node's own loader (no moduleNameMapper), and Node 24
   // runs the .ts launcher directly by stripping its types.
   const { freePort, startEngine } = (await import(pathToFileURL(resolve('scripts/engine.ts')).href)) as EngineModule;
-  // The Camunda engine runs with the engine identity plugin on, with a secret made for this run
-  // (ENGINE_TEST_IDENTITY_SECRET): every other test calls it without the header, which is BasicAuth
-  // exactly as before, and engineIdentity.test.ts signs with it. The plugin is Camunda-only for now.
-  const identitySecret = flavour === 'camunda' ? randomBytes(32).toString('base64url') : undefined;
+  // Each engine runs with its build of the engine identity plugin on, with a secret made for this
+  // run (ENGINE_TEST_IDENTITY_SECRET_CAMUNDA / _OPERATON: both projects' global setups run in one
+  // process): every other test calls it without the header, which is BasicAuth exactly as before,
+  // and engineIdentity.test.ts signs with its own engine's secret.
+  const identitySecret = randomBytes(32).toString('base64url');
   const engine = await startEngine({ flavour, port: await freePort(), identitySecret });
   process.env[urlVariable] = engine.url;
-  if (identitySecret) process.env.ENGINE_TEST_IDENTITY_SECRET = identitySecret;
+  process.env[`ENGINE_TEST_IDENTITY_SECRET_${flavour.toUpperCase()}`] = identitySecret;
   const running = ((globalThis as { __contractEngines?: RunningEngines }).__contractEngines ??= {});
   running[flavour] = engine;
 }

@@ -9,7 +9,18 @@ import request from 'supertest';
 import { startEngine, type RunningEngine } from '../../scripts/engine.js';
 import { createIdentitySigner, ENGINE_IDENTITY_HEADER, type EngineIdentity } from '../../src/engine/engineIdentity.js';
 import { testOrgs } from '../support/clerkTokens.js';
-import { ENGINE_AUTH, engineTestUrl, expectEnvelope, onEngine, startContractProxy, testUsers, uniqueKey, type ContractProxy, type EngineTask } from '../support/contractHarness.js';
+import {
+  ENGINE_AUTH,
+  engineTestUrl,
+  engineUnderTest,
+  expectEnvelope,
+  onEngine,
+  startContractProxy,
+  testUsers,
+  uniqueKey,
+  type ContractProxy,
+  type EngineTask,
+} from '../support/contractHarness.js';
 
 const alice = testUsers.alice;
 const manager = testUsers.manager;
@@ -20,14 +31,19 @@ let secret: string;
 let ownEngine: RunningEngine | undefined;
 let h: ContractProxy;
 
+/** The engine's admin group: the plugin never takes it from the header (Camunda's camunda-admin, Operaton's operaton-admin). */
+const engineAdminGroup = `${engineUnderTest.flavour}-admin`;
+
 beforeAll(async () => {
-  // The suite's Camunda engine runs with the plugin (contractEngine.ts); one given by ENGINE_TEST_URL_CAMUNDA may not.
-  if (process.env.ENGINE_TEST_IDENTITY_SECRET) {
-    secret = process.env.ENGINE_TEST_IDENTITY_SECRET;
+  // The project's engine runs with the plugin, with its own secret (contractEngine.ts); one given by
+  // ENGINE_TEST_URL_CAMUNDA / _OPERATON may not: then this file starts an engine of the same flavour.
+  const suiteSecret = process.env[`ENGINE_TEST_IDENTITY_SECRET_${engineUnderTest.flavour.toUpperCase()}`];
+  if (suiteSecret) {
+    secret = suiteSecret;
     engineUrl = engineTestUrl();
   } else {
     secret = randomBytes(32).toString('base64url');
-    ownEngine = await startEngine({ identitySecret: secret });
+    ownEngine = await startEngine({ flavour: engineUnderTest.flavour, identitySecret: secret });
     engineUrl = ownEngine.url;
   }
   h = startContractProxy({ ENGINE_URL: engineUrl, ENGINE_IDENTITY_SECRET: secret });
@@ -227,7 +243,7 @@ describe(onEngine("the header's tenants are the engine's tenant check"), () => {
 
   it("a group named after the engine's admin group does not lift the tenant check", async () => {
     const path = `/task?processInstanceId=${instanceId}`;
-    const identity: EngineIdentity = { userId: 'user_2tenantTESTtestTESTtestTE', groups: ['camunda-admin'], tenants: [testOrgs.globex] };
+    const identity: EngineIdentity = { userId: 'user_2tenantTESTtestTESTtestTE', groups: [engineAdminGroup], tenants: [testOrgs.globex] };
     const answer = await engine<unknown[]>('GET', path, { headers: { [ENGINE_IDENTITY_HEADER]: createIdentitySigner(secret)(identity, 'GET', enginePath(path)) } });
     expect(answer.json).toEqual([]);
   });
