@@ -20,12 +20,25 @@ declare module '../http/requestContext.js' {
     engineRequest?: ClientRequest;
     engineStartedAt?: number;
     engineDeadlinePassed?: boolean;
+    /** The timer of ENGINE_TIMEOUT (or the rule's), cleared when the answer is done. */
+    engineDeadline?: NodeJS.Timeout;
     /** The engine call's span, when the request is traced. */
     engineSpan?: EngineSpan;
   }
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
+
+function engineDeadlinePassed(res: Response): void {
+  const context = contextOf(res);
+  context.engineDeadlinePassed = true;
+  context.engineRequest?.destroy(new EngineTimeout('engine timeout'));
+}
+
+/** A 'close' listener of the response (`this`). */
+function clearEngineDeadline(this: Response): void {
+  clearTimeout(contextOf(this).engineDeadline);
+}
 
 /** The call the route stage planned; the proxy only ever runs after one was. */
 function engineCallOf(res: ServerResponse): EngineCall {
@@ -54,8 +67,12 @@ function frameEngineRequest(proxyReq: ClientRequest, call: EngineCall): void {
  * Successful answers stream through untouched.
  */
 export function createEngineProxy(connection: EngineConnection, log: Logger, metrics?: ProxyMetrics): RequestHandler {
-  const engineTimer = (res: Response) => (status: string) =>
-    metrics?.engineDuration.observe({ route: contextOf(res).routeId ?? 'unmatched', status }, (performance.now() - (contextOf(res).engineStartedAt ?? performance.now())) / 1000);
+  const observeEngineCall = (res: Response, status: string) => {
+    if (!metrics) return;
+    const context = contextOf(res);
+    const now = performance.now();
+    metrics.engineDuration.observe({ route: context.routeId ?? 'unmatched', status }, (now - (context.engineStartedAt ?? now)) / 1000);
+  };
   const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
     target: connection.origin,
     agent: connection.agent,
@@ -99,7 +116,7 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         const response = res as Response;
         const status = proxyRes.statusCode ?? 502;
         contextOf(response).engineStatus = status;
-        engineTimer(response)(String(status));
+        observeEngineCall(response, String(status));
         const call = engineCallOf(res);
         // The engine refusing our own credentials is a proxy failure, even on the passthrough.
         if (status < 300 && call.answer) {
@@ -141,7 +158,7 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         contextOf(response).engineSpan?.end(undefined, error);
         log.debug('engine call failed', { requestId: contextOf(response).requestId, reason: (error as Error).message });
         if (typeof response.status !== 'function') return;
-        if (contextOf(response).engineStartedAt !== undefined) engineTimer(response)('error');
+        if (contextOf(response).engineStartedAt !== undefined) observeEngineCall(response, 'error');
         if (response.headersSent) response.destroy();
         else sendError(response, engineFailure(error));
       },
@@ -152,14 +169,12 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
    * ENGINE_TIMEOUT (or the passthrough rule's timeout) bounds the whole engine call: waiting for a
    * free socket, sending, and the whole answer. A socket timeout alone starts only once a socket is
    * assigned and restarts with every byte, so queueing and trickling answers would escape it.
+   * The timer and the close listener are shared functions given the response, never closures made
+   * per request.
    */
   function startDeadline(res: Response, call: EngineCall): void {
-    const deadline = setTimeout(() => {
-      const engineRequest = contextOf(res).engineRequest;
-      contextOf(res).engineDeadlinePassed = true;
-      engineRequest?.destroy(new EngineTimeout('engine timeout'));
-    }, call.timeoutMs ?? connection.timeoutMs);
-    res.once('close', () => clearTimeout(deadline));
+    contextOf(res).engineDeadline = setTimeout(engineDeadlinePassed, call.timeoutMs ?? connection.timeoutMs, res);
+    res.on('close', clearEngineDeadline);
   }
 
   return (req: Request, res: Response, next: NextFunction) => {
