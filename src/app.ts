@@ -17,6 +17,7 @@ import { cachedEngineProbe, health, readiness } from './http/health.js';
 import { createLogger, type Logger, type LogSink } from './http/log.js';
 import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from './http/metrics.js';
 import { assignRequestId } from './http/requestId.js';
+import { inOrder } from './http/inOrder.js';
 import { traceRequests } from './http/requestSpan.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { createCallerLimits, setLimits } from './fairUse/callerLimits.js';
@@ -86,26 +87,28 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
 
-  app.use(assignRequestId);
-  if (deps.tracing) app.use(traceRequests(deps.tracing));
-  app.use(measureRequests(metrics));
-  // The access log is info: at warn and above it is not written, and not built either.
-  if (config.logLevel === 'info' || config.logLevel === 'debug') app.use(accessLog(deps.accessLogSink ?? process.stdout));
-  app.use(securityHeaders());
+  // Every request's first stages, in order; one express layer (see http/inOrder.ts).
   app.use(
-    cors({
-      origin: [...config.corsOrigins],
-      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      // traceparent too, tracing on or off: a frontend that propagates traces must not fail its
-      // preflight when tracing is turned off here (the engine never gets a client's one).
-      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent'],
-      exposedHeaders: ['X-Request-Id'],
-      maxAge: 600,
-    }),
+    inOrder(
+      assignRequestId,
+      ...(deps.tracing ? [traceRequests(deps.tracing)] : []),
+      measureRequests(metrics),
+      // The access log is info: at warn and above it is not written, and not built either.
+      ...(config.logLevel === 'info' || config.logLevel === 'debug' ? [accessLog(deps.accessLogSink ?? process.stdout)] : []),
+      securityHeaders(),
+      cors({
+        origin: [...config.corsOrigins],
+        methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        // traceparent too, tracing on or off: a frontend that propagates traces must not fail its
+        // preflight when tracing is turned off here (the engine never gets a client's one).
+        allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent'],
+        exposedHeaders: ['X-Request-Id'],
+        maxAge: 600,
+      }),
+      // Every action through either front door leaves an audit record, refusals included (a read passes straight on).
+      audit.recordActions,
+    ),
   );
-
-  // Every action through either front door leaves an audit record, refusals included (a read passes straight on).
-  app.use(audit.recordActions);
 
   // The two front doors first, so that their calls pass as few layers as possible before their
   // route; the open endpoints come after them.
@@ -126,7 +129,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     }),
   );
 
-  app.use('/api', refusePathParameters, signedIn, rateLimitApiCalls(callerLimits));
+  app.use('/api', inOrder(refusePathParameters, signedIn, rateLimitApiCalls(callerLimits)));
   app.get('/api/user', async (_req, res) => {
     const principal = await directory.complete(signedInUser(res));
     contextOf(res).routeId = 'user.get';
