@@ -47,7 +47,10 @@ interface VerifiedEntry {
   readonly until: number;
 }
 
-export function withVerifiedTokenCache(inner: Authenticator, options: VerifiedTokenCacheOptions = {}): Authenticator & { size(): number } {
+export function withVerifiedTokenCache(
+  inner: Authenticator,
+  options: VerifiedTokenCacheOptions = {},
+): Authenticator & { size(): number; known(authorization: string | undefined): Principal | undefined } {
   const now = options.now ?? Date.now;
   const maxTtlMs = options.maxTtlMs ?? 60_000;
   const clockSkewMs = options.clockSkewMs ?? 5_000;
@@ -62,20 +65,26 @@ export function withVerifiedTokenCache(inner: Authenticator, options: VerifiedTo
     recent.set(authorization, entry);
   };
 
+  /** The verified entry for exactly this header, if it is still good at `at`. */
+  const verifiedAt = (authorization: string, at: number): VerifiedEntry | undefined => {
+    const seen = recent.get(authorization);
+    if (seen && seen.until > at) return seen;
+    // A digest of the exact header, not the ~1 KB token itself: the bound is what keeps memory flat.
+    const hit = verified.get(hash('sha256', authorization, 'base64url'));
+    if (!hit || hit.until <= at) return undefined;
+    remember(authorization, hit);
+    return hit;
+  };
+
   return {
     size: () => verified.size + rejected.size,
+    known: (authorization) => (authorization ? verifiedAt(authorization, now())?.principal : undefined),
     async authenticate(authorization) {
       if (!authorization) return inner.authenticate(authorization);
       const at = now();
-      const seen = recent.get(authorization);
-      if (seen && seen.until > at) return seen.principal;
-      // A digest of the exact header, not the ~1 KB token itself: the bound is what keeps memory flat.
+      const hit = verifiedAt(authorization, at);
+      if (hit) return hit.principal;
       const key = hash('sha256', authorization, 'base64url');
-      const hit = verified.get(key);
-      if (hit && hit.until > at) {
-        remember(authorization, hit);
-        return hit.principal;
-      }
       const miss = rejected.get(key);
       if (miss && miss.until > at) throw miss.failure;
       try {
