@@ -1,4 +1,3 @@
-import cors from 'cors';
 import { createAuditTrail } from './audit/auditTrail.js';
 import { auditRoute } from './handlers/audit.js';
 import express, { type Express } from 'express';
@@ -20,6 +19,7 @@ import { assignRequestId } from './http/requestId.js';
 import { inOrder } from './http/inOrder.js';
 import { traceRequests } from './http/requestSpan.js';
 import { securityHeaders } from './http/securityHeaders.js';
+import { crossOrigin } from './http/crossOrigin.js';
 import { createCallerLimits, setLimits } from './fairUse/callerLimits.js';
 import { rateLimitApiCalls, rateLimitedEngineCalls } from './fairUse/rateLimits.js';
 import { createDocsRouter, openApiDocument } from './openapi/index.js';
@@ -96,7 +96,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
       // The access log is info: at warn and above it is not written, and not built either.
       ...(config.logLevel === 'info' || config.logLevel === 'debug' ? [accessLog(deps.accessLogSink ?? process.stdout)] : []),
       securityHeaders(),
-      cors({
+      crossOrigin({
         origin: [...config.corsOrigins],
         methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
         // traceparent too, tracing on or off: a frontend that propagates traces must not fail its
