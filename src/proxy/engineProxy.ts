@@ -13,6 +13,7 @@ import { readBounded } from './boundedRead.js';
 import { bodilessMethods, type EngineCall } from './engineCall.js';
 import { sendShapedAnswer } from './shapedAnswer.js';
 import { contextOf } from '../http/requestContext.js';
+import { engineDeadlines, type DeadlineQueue } from './engineDeadlines.js';
 import type { EngineSpan } from '../tracing/tracing.js';
 
 declare module '../http/requestContext.js' {
@@ -20,8 +21,8 @@ declare module '../http/requestContext.js' {
     engineRequest?: ClientRequest;
     engineStartedAt?: number;
     engineDeadlinePassed?: boolean;
-    /** The timer of ENGINE_TIMEOUT (or the rule's), cleared when the answer is done. */
-    engineDeadline?: NodeJS.Timeout;
+    /** The deadlines of ENGINE_TIMEOUT (or the rule's) the call waits in, until the answer is done. */
+    engineDeadline?: DeadlineQueue<Response>;
     /** The engine call's span, when the request is traced. */
     engineSpan?: EngineSpan;
   }
@@ -31,13 +32,9 @@ const MAX_ERROR_BODY = 64 * 1024;
 
 function engineDeadlinePassed(res: Response): void {
   const context = contextOf(res);
+  context.engineDeadline = undefined;
   context.engineDeadlinePassed = true;
   context.engineRequest?.destroy(new EngineTimeout('engine timeout'));
-}
-
-/** A 'close' listener of the response (`this`). */
-function clearEngineDeadline(this: Response): void {
-  clearTimeout(contextOf(this).engineDeadline);
 }
 
 /** The call the route stage planned; the proxy only ever runs after one was. */
@@ -169,12 +166,18 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
    * ENGINE_TIMEOUT (or the passthrough rule's timeout) bounds the whole engine call: waiting for a
    * free socket, sending, and the whole answer. A socket timeout alone starts only once a socket is
    * assigned and restarts with every byte, so queueing and trickling answers would escape it.
-   * The timer and the close listener are shared functions given the response, never closures made
-   * per request.
+   * No timer or closure per request: see engineDeadlines.ts.
    */
+  const deadlines = engineDeadlines<Response>(engineDeadlinePassed);
+  /** A 'close' listener of the response (`this`), made once. */
+  function endEngineDeadline(this: Response): void {
+    const context = contextOf(this);
+    if (context.engineDeadline) deadlines.end(this, context.engineDeadline);
+    context.engineDeadline = undefined;
+  }
   function startDeadline(res: Response, call: EngineCall): void {
-    contextOf(res).engineDeadline = setTimeout(engineDeadlinePassed, call.timeoutMs ?? connection.timeoutMs, res);
-    res.on('close', clearEngineDeadline);
+    contextOf(res).engineDeadline = deadlines.start(res, call.timeoutMs ?? connection.timeoutMs);
+    res.on('close', endEngineDeadline);
   }
 
   return (req: Request, res: Response, next: NextFunction) => {
