@@ -137,7 +137,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     res.json({ id, email, name, orgId: orgId ?? null, orgRole: orgRole ?? null, orgPermissions });
   });
   if (config.access.tenancy && config.access.personalAccounts === 'refuse') app.use('/api', organisationRequired);
-  app.use(deploymentsRouter({ connection, limit: config.deploymentLimit }));
+  app.use('/api/deployments', deploymentsRouter({ connection, limit: config.deploymentLimit }));
   app.get('/api/statistics', statistics(connection));
   app.get('/api/audit', auditRoute(audit.store));
   app.use(mountRoutes(compileRoutes(routeMap), { connection, engineProxy, directory, bodyLimit: config.bodyLimit, settings: { processes: routeMap.processes }, log }));
