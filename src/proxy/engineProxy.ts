@@ -13,7 +13,7 @@ import { readBounded } from './boundedRead.js';
 import { bodilessMethods, type EngineCall } from './engineCall.js';
 import { sendShapedAnswer } from './shapedAnswer.js';
 import { contextOf } from '../http/requestContext.js';
-import { engineDeadlines, type DeadlineQueue } from './engineDeadlines.js';
+import { engineDeadlines, type RunningCall } from './engineDeadlines.js';
 import type { EngineSpan } from '../tracing/tracing.js';
 
 declare module '../http/requestContext.js' {
@@ -22,7 +22,7 @@ declare module '../http/requestContext.js' {
     engineStartedAt?: number;
     engineDeadlinePassed?: boolean;
     /** The deadlines of ENGINE_TIMEOUT (or the rule's) the call waits in, until the answer is done. */
-    engineDeadline?: DeadlineQueue<Response>;
+    engineDeadline?: RunningCall<Response>;
     /** The engine call's span, when the request is traced. */
     engineSpan?: EngineSpan;
   }
@@ -172,7 +172,7 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
   /** A 'close' listener of the response (`this`), made once. */
   function endEngineDeadline(this: Response): void {
     const context = contextOf(this);
-    if (context.engineDeadline) deadlines.end(this, context.engineDeadline);
+    if (context.engineDeadline) deadlines.end(context.engineDeadline);
     context.engineDeadline = undefined;
   }
   function startDeadline(res: Response, call: EngineCall): void {

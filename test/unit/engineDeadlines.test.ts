@@ -21,7 +21,7 @@ describe('engine call deadlines, one timer per timeout', () => {
     const first = deadlines.start('answered', 40);
     await wait(15);
     deadlines.start('hung', 40);
-    deadlines.end('answered', first);
+    deadlines.end(first);
     await wait(35);
     // The timer armed for the first call fired; the second call's deadline was still ahead.
     expect(expired).toEqual([]);
@@ -40,12 +40,25 @@ describe('engine call deadlines, one timer per timeout', () => {
 
   it('arms one timer for any number of calls, and lets it lapse once none is left', async () => {
     const deadlines = engineDeadlines<string>(() => undefined);
-    const queue = deadlines.start('a', 30);
-    const timer = queue.timer;
-    for (const call of ['b', 'c', 'd']) expect(deadlines.start(call, 30).timer).toBe(timer);
-    for (const call of ['a', 'b', 'c', 'd']) deadlines.end(call, queue);
-    expect(timer?.hasRef()).toBe(false);
+    const calls = ['a', 'b', 'c', 'd'].map((call) => deadlines.start(call, 30));
+    const { queue } = calls[0]!;
+    expect(new Set(calls.map((running) => running.queue.timer)).size).toBe(1);
+    // Ended out of order, as answers come.
+    for (const index of [2, 0, 3, 1]) deadlines.end(calls[index]!);
+    expect(queue.oldest).toBeUndefined();
+    expect(queue.timer?.hasRef()).toBe(false);
     await wait(60);
     expect(queue.timer).toBeUndefined();
+  });
+
+  it('expires, in the order they started, only the calls not ended, whatever order the others end in', async () => {
+    const expired: string[] = [];
+    const deadlines = engineDeadlines<string>((call) => expired.push(call));
+    const calls = ['a', 'b', 'c', 'd', 'e'].map((call) => deadlines.start(call, 20));
+    deadlines.end(calls[3]!);
+    deadlines.end(calls[0]!);
+    deadlines.end(calls[0]!);
+    await wait(60);
+    expect(expired).toEqual(['b', 'c', 'e']);
   });
 });
