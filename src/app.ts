@@ -1,4 +1,3 @@
-import cors from 'cors';
 import { createAuditTrail } from './audit/auditTrail.js';
 import { auditRoute } from './handlers/audit.js';
 import express, { type Express } from 'express';
@@ -18,8 +17,10 @@ import { cachedEngineProbe, health, readiness } from './http/health.js';
 import { createLogger, type Logger, type LogSink } from './http/log.js';
 import { createMetrics, measureRequests, serveMetrics, type ProxyMetrics } from './http/metrics.js';
 import { assignRequestId } from './http/requestId.js';
+import { inOrder } from './http/inOrder.js';
 import { traceRequests } from './http/requestSpan.js';
 import { securityHeaders } from './http/securityHeaders.js';
+import { crossOrigin } from './http/crossOrigin.js';
 import { createCallerLimits, setLimits } from './fairUse/callerLimits.js';
 import { rateLimitApiCalls, rateLimitedEngineCalls } from './fairUse/rateLimits.js';
 import { createDocsRouter, openApiDocument } from './openapi/index.js';
@@ -87,26 +88,28 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
 
-  app.use(assignRequestId);
-  if (deps.tracing) app.use(traceRequests(deps.tracing));
-  app.use(measureRequests(metrics));
-  // The access log is info: at warn and above it is not written, and not built either.
-  if (config.logLevel === 'info' || config.logLevel === 'debug') app.use(accessLog(deps.accessLogSink ?? process.stdout));
-  app.use(securityHeaders());
+  // Every request's first stages, in order; one express layer (see http/inOrder.ts).
   app.use(
-    cors({
-      origin: [...config.corsOrigins],
-      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      // traceparent too, tracing on or off: a frontend that propagates traces must not fail its
-      // preflight when tracing is turned off here (the engine never gets a client's one).
-      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent'],
-      exposedHeaders: ['X-Request-Id'],
-      maxAge: 600,
-    }),
+    inOrder(
+      assignRequestId,
+      ...(deps.tracing ? [traceRequests(deps.tracing)] : []),
+      measureRequests(metrics),
+      // The access log is info: at warn and above it is not written, and not built either.
+      ...(config.logLevel === 'info' || config.logLevel === 'debug' ? [accessLog(deps.accessLogSink ?? process.stdout)] : []),
+      securityHeaders(),
+      crossOrigin({
+        origin: [...config.corsOrigins],
+        methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        // traceparent too, tracing on or off: a frontend that propagates traces must not fail its
+        // preflight when tracing is turned off here (the engine never gets a client's one).
+        allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'traceparent'],
+        exposedHeaders: ['X-Request-Id'],
+        maxAge: 600,
+      }),
+      // Every action through either front door leaves an audit record, refusals included (a read passes straight on).
+      audit.recordActions,
+    ),
   );
-
-  // Every action through either front door leaves an audit record, refusals included (a read passes straight on).
-  app.use(audit.recordActions);
 
   // The two front doors first, so that their calls pass as few layers as possible before their
   // route; the open endpoints come after them.
@@ -127,7 +130,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
     }),
   );
 
-  app.use('/api', refusePathParameters, signedIn, rateLimitApiCalls(callerLimits));
+  app.use('/api', inOrder(refusePathParameters, signedIn, rateLimitApiCalls(callerLimits)));
   app.get('/api/user', async (_req, res) => {
     const principal = await directory.complete(signedInUser(res));
     contextOf(res).routeId = 'user.get';
@@ -136,7 +139,7 @@ export function createApp(config: ProxyConfig, routeMap: RouteMap, deps: AppDeps
   });
   if (config.access.tenancy && config.access.personalAccounts === 'refuse') app.use('/api', organisationRequired);
   const ownDefinitions = ownDefinitionsCache(config.definitionCacheTtlMs);
-  app.use(deploymentsRouter({ connection, limit: config.deploymentLimit, ownDefinitions }));
+  app.use('/api/deployments', deploymentsRouter({ connection, limit: config.deploymentLimit, ownDefinitions }));
   app.get('/api/statistics', statistics(connection));
   app.get('/api/audit', auditRoute(audit.store));
   app.use(mountRoutes(compileRoutes(routeMap), { connection, engineProxy, directory, bodyLimit: config.bodyLimit, settings: { processes: routeMap.processes }, ownDefinitions, log }));

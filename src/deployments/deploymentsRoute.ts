@@ -29,7 +29,10 @@ function tenantFor(principal: Principal): { tenantId: string | undefined } {
   throw forbidden('select an organisation to deploy processes');
 }
 
-/** POST /api/deployments: BPMN, DMN and form files, deployed for the caller's organisation. */
+/**
+ * POST /api/deployments: BPMN, DMN and form files, deployed for the caller's organisation. Mounted
+ * at its own path (`app.use('/api/deployments', …)`), so other calls never enter this router.
+ */
 export function deploymentsRouter(deps: DeploymentsDeps): Router {
   const router = express.Router();
   // The same body stage as every route: a declared size above the limit is 413 before reading.
@@ -65,6 +68,6 @@ export function deploymentsRouter(deps: DeploymentsDeps): Router {
     res.status(201).json(deployment);
   };
 
-  router.post('/api/deployments', authorise, readUpload, deploy);
+  router.post('/', authorise, readUpload, deploy);
   return router;
 }

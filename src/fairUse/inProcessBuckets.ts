@@ -15,7 +15,9 @@ export class CallerBuckets {
 
   constructor(private readonly limit: RateLimit) {
     // A bucket left alone for a whole interval is full again, the same as a new one: forgetting it changes nothing.
-    this.buckets = new LRUCache({ max: MAX_TRACKED_CALLERS, ttl: limit.intervalMs, updateAgeOnGet: true });
+    // ttlResolution 0: lru-cache otherwise caches "now" for 1 ms behind a new timer, one per
+    // request at moderate load; reading the clock each time is cheaper.
+    this.buckets = new LRUCache({ max: MAX_TRACKED_CALLERS, ttl: limit.intervalMs, updateAgeOnGet: true, ttlResolution: 0 });
   }
 
   /** Takes one call from the caller's bucket: 0 when it may go ahead, else the milliseconds until it may. */

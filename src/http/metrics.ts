@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ProxyError, sendError } from './errors.js';
 import { contextOf } from './requestContext.js';
@@ -37,15 +37,28 @@ export function createMetrics(): ProxyMetrics {
   };
 }
 
+declare module './requestContext.js' {
+  interface RequestContext {
+    /** performance.now() when the request reached the proxy: for the request duration metric. */
+    receivedAt?: number;
+  }
+}
+
 /** Counts every request once it is answered (or abandoned). */
 export function measureRequests(metrics: ProxyMetrics): RequestHandler {
-  return (req, res, next) => {
-    const stop = metrics.requestDuration.startTimer();
+  // One listener for every response (`this`), made once: no closure or timer object per request.
+  function requestDone(this: Response) {
+    const context = contextOf(this);
+    metrics.inFlight.dec();
+    metrics.requestDuration.observe(
+      { route: context.routeId ?? 'unmatched', method: this.req.method, status: String(this.statusCode) },
+      (performance.now() - context.receivedAt!) / 1000,
+    );
+  }
+  return (_req, res, next) => {
+    contextOf(res).receivedAt = performance.now();
     metrics.inFlight.inc();
-    res.once('close', () => {
-      metrics.inFlight.dec();
-      stop({ route: contextOf(res).routeId ?? 'unmatched', method: req.method, status: String(res.statusCode) });
-    });
+    res.on('close', requestDone);
     next();
   };
 }

@@ -22,8 +22,11 @@ export function securityHeaders(options?: Parameters<typeof helmet>[0]): Request
     failure = error;
   });
   if (failure !== undefined) throw failure;
+  // Plain arrays: res.setHeaders(map) walks a Map iterator and makes an entry array per header.
+  const names = [...headers.keys()];
+  const values = [...headers.values()];
   return (_req, res, next) => {
-    res.setHeaders(headers);
+    for (let i = 0; i < names.length; i += 1) res.setHeader(names[i]!, values[i]!);
     for (const name of removed) res.removeHeader(name);
     next();
   };

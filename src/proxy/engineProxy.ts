@@ -13,6 +13,7 @@ import { readBounded } from './boundedRead.js';
 import { bodilessMethods, type EngineCall } from './engineCall.js';
 import { sendShapedAnswer } from './shapedAnswer.js';
 import { contextOf } from '../http/requestContext.js';
+import { engineDeadlines, type RunningCall } from './engineDeadlines.js';
 import type { EngineSpan } from '../tracing/tracing.js';
 
 declare module '../http/requestContext.js' {
@@ -20,12 +21,21 @@ declare module '../http/requestContext.js' {
     engineRequest?: ClientRequest;
     engineStartedAt?: number;
     engineDeadlinePassed?: boolean;
+    /** The deadlines of ENGINE_TIMEOUT (or the rule's) the call waits in, until the answer is done. */
+    engineDeadline?: RunningCall<Response>;
     /** The engine call's span, when the request is traced. */
     engineSpan?: EngineSpan;
   }
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
+
+function engineDeadlinePassed(res: Response): void {
+  const context = contextOf(res);
+  context.engineDeadline = undefined;
+  context.engineDeadlinePassed = true;
+  context.engineRequest?.destroy(new EngineTimeout('engine timeout'));
+}
 
 /** The call the route stage planned; the proxy only ever runs after one was. */
 function engineCallOf(res: ServerResponse): EngineCall {
@@ -54,8 +64,12 @@ function frameEngineRequest(proxyReq: ClientRequest, call: EngineCall): void {
  * Successful answers stream through untouched.
  */
 export function createEngineProxy(connection: EngineConnection, log: Logger, metrics?: ProxyMetrics): RequestHandler {
-  const engineTimer = (res: Response) => (status: string) =>
-    metrics?.engineDuration.observe({ route: contextOf(res).routeId ?? 'unmatched', status }, (performance.now() - (contextOf(res).engineStartedAt ?? performance.now())) / 1000);
+  const observeEngineCall = (res: Response, status: string) => {
+    if (!metrics) return;
+    const context = contextOf(res);
+    const now = performance.now();
+    metrics.engineDuration.observe({ route: context.routeId ?? 'unmatched', status }, (now - (context.engineStartedAt ?? now)) / 1000);
+  };
   const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
     target: connection.origin,
     agent: connection.agent,
@@ -99,7 +113,7 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         const response = res as Response;
         const status = proxyRes.statusCode ?? 502;
         contextOf(response).engineStatus = status;
-        engineTimer(response)(String(status));
+        observeEngineCall(response, String(status));
         const call = engineCallOf(res);
         if (call.gate) {
           try {
@@ -151,7 +165,7 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
         contextOf(response).engineSpan?.end(undefined, error);
         log.debug('engine call failed', { requestId: contextOf(response).requestId, reason: (error as Error).message });
         if (typeof response.status !== 'function') return;
-        if (contextOf(response).engineStartedAt !== undefined) engineTimer(response)('error');
+        if (contextOf(response).engineStartedAt !== undefined) observeEngineCall(response, 'error');
         if (response.headersSent) response.destroy();
         else sendError(response, engineFailure(error));
       },
@@ -162,14 +176,18 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
    * ENGINE_TIMEOUT (or the passthrough rule's timeout) bounds the whole engine call: waiting for a
    * free socket, sending, and the whole answer. A socket timeout alone starts only once a socket is
    * assigned and restarts with every byte, so queueing and trickling answers would escape it.
+   * No timer or closure per request: see engineDeadlines.ts.
    */
+  const deadlines = engineDeadlines<Response>(engineDeadlinePassed);
+  /** A 'close' listener of the response (`this`), made once. */
+  function endEngineDeadline(this: Response): void {
+    const context = contextOf(this);
+    if (context.engineDeadline) deadlines.end(context.engineDeadline);
+    context.engineDeadline = undefined;
+  }
   function startDeadline(res: Response, call: EngineCall): void {
-    const deadline = setTimeout(() => {
-      const engineRequest = contextOf(res).engineRequest;
-      contextOf(res).engineDeadlinePassed = true;
-      engineRequest?.destroy(new EngineTimeout('engine timeout'));
-    }, call.timeoutMs ?? connection.timeoutMs);
-    res.once('close', () => clearTimeout(deadline));
+    contextOf(res).engineDeadline = deadlines.start(res, call.timeoutMs ?? connection.timeoutMs);
+    res.on('close', endEngineDeadline);
   }
 
   return (req: Request, res: Response, next: NextFunction) => {

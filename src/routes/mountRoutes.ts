@@ -17,6 +17,7 @@ import { assertClientQuery } from './pagingQuery.js';
 import { checkedBody, readWholeBody } from './requestBody.js';
 import { signedInUser } from '../auth/clerkSession.js';
 import { contextOf } from '../http/requestContext.js';
+import { inOrder } from '../http/inOrder.js';
 import { isAction, objectsNamed } from '../audit/auditRecord.js';
 
 export interface RouteDeps {
@@ -145,8 +146,8 @@ export function mountRoutes(routes: readonly CompiledRoute[], deps: RouteDeps): 
       next();
     };
 
-    const handlers = [checkAllow, readBody, planEngineCall, deps.engineProxy];
-    router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](route.path, ...handlers);
+    const handler = inOrder(checkAllow, readBody, planEngineCall, deps.engineProxy);
+    router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](route.path, handler);
   }
   return router;
 }
