@@ -20,6 +20,10 @@ import { engineDirect, uniqueKey } from '../test/support/contractHarness.js';
 import { baseEnv } from '../test/support/proxyHarness.js';
 import { buildChildren, PRODUCTION_NODE_FLAGS, spawnChild, type Child } from './lib/children.js';
 import { cpuSeconds } from './lib/procStats.js';
+import { startPostgres, type RunningPostgres } from '../test/support/postgres.js';
+
+/** The engine's PostgreSQL with --database postgres, stopped with the engine. */
+let postgres: RunningPostgres | undefined;
 
 const CLASSES = ['list', 'read', 'start', 'complete'] as const;
 type RouteClass = (typeof CLASSES)[number];
@@ -34,6 +38,7 @@ const { values: flags } = parseArgs({
     'page-size': { type: 'string' },
     json: { type: 'string' },
     'proxy-env': { type: 'string', multiple: true },
+    database: { type: 'string', default: 'h2' },
     help: { type: 'boolean', default: false },
   },
   allowPositionals: false,
@@ -49,6 +54,8 @@ if (flags.help) {
   --quick             50 iterations after 10 warm-up
   --json FILE         also write every sample as JSON
   --proxy-env K=V     extra environment for the proxy (repeatable), e.g. DEFINITION_CACHE_TTL=0
+  --database h2|postgres  the engine's database: H2 in memory (default), or a throwaway PostgreSQL 15
+                      cluster (test/support/postgres.ts, as the topology test) with the engine's postgres profile
 `);
   process.exit(0);
 }
@@ -184,7 +191,17 @@ async function main(): Promise<void> {
     log(`using the running engine at ${engineUrl}`);
   } else {
     log('starting the test engine (scripts/engine.ts; a Maven build first if the jar is stale)…');
-    engine = await startEngine({ port: await freePort(), progress: log });
+    if (flags.database === 'postgres') {
+      postgres = await startPostgres();
+      log(`PostgreSQL 15 at ${postgres.jdbcUrl}`);
+      process.env.ENGINE_DB_URL = postgres.jdbcUrl;
+      process.env.ENGINE_DB_USER = postgres.user;
+    } else if (flags.database !== 'h2') throw new Error(`--database is h2 or postgres, not ${flags.database}`);
+    engine = await startEngine({
+      port: await freePort(),
+      progress: log,
+      ...(postgres && { appArgs: ['--spring.profiles.active=postgres'], timeoutMs: 240_000 }),
+    });
     engineUrl = engine.url;
     log(`engine up in ${fmt(engine.startupMs / 1000, 1)} s at ${engineUrl} (log ${engine.logFile})`);
   }
@@ -226,6 +243,7 @@ async function main(): Promise<void> {
   } finally {
     await proxy.stop();
     await engine?.stop();
+    postgres?.stop();
   }
 }
 
@@ -445,7 +463,7 @@ function print(results: ClassResult[], idleCpuShare: number): void {
   process.stdout.write(
     [
       '',
-      `Real Camunda engine (test/engine), ${iterations} iterations per class after ${warmup} warm-up. Each iteration: the user action straight to the engine ` +
+      `Real Camunda engine (test/engine, ${postgres ? "PostgreSQL 15" : "H2 in memory"}), ${iterations} iterations per class after ${warmup} warm-up. Each iteration: the user action straight to the engine ` +
         "(BasicAuth), the proxy's engine calls for it straight to the engine, and the action through the proxy (Clerk session token, cached after its first " +
         'verification), rotating which goes first; sequential, one keep-alive connection per side; ms',
       '',
