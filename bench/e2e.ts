@@ -481,8 +481,25 @@ function print(results: ClassResult[], idleCpuShare: number): void {
       'At one request at a time a call costs the proxy several times the CPU it costs under load (`npm run bench`: no batching of reads, writes and',
       'wake-ups, cold caches).',
       '',
+      'Targets (issue 23):',
+      ...results.map((r) => targetLine(r.id, summary(r))),
+      '',
     ].join('\n'),
   );
+}
+
+/** Issue 23's target for a class, and whether this run met it. */
+function targetLine(id: RouteClass, s: ReturnType<typeof summary>): string {
+  const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+  switch (id) {
+    case 'list':
+    case 'read':
+      return `  ${id}: added p50 ${fmt(s.addedP50)} ms (target <= 0.5), added p99 ${fmt(s.addedP99)} ms (target <= 2): ${verdict(s.addedP50 <= 0.5 && s.addedP99 <= 2)}`;
+    case 'complete':
+      return `  ${id}: proxied p50 ${fmt(s.proxiedP50 / s.directP50)} x the direct action (target <= 1.3 x): ${verdict(s.proxiedP50 / s.directP50 <= 1.3)}`;
+    case 'start':
+      return `  ${id}: proxied p50 ${fmt(s.proxiedP50 / s.directP50)} x the direct start (no target of its own)`;
+  }
 }
 
 main().then(
