@@ -139,14 +139,20 @@ const commaList = makeValidator<string[]>((input) =>
     .filter((item) => item.length > 0),
 );
 
-const httpUrl = makeValidator<string>((input) => {
+/** The URL, if it parses and its scheme is one of `schemes`; else an EnvError saying `expected`. */
+function urlWithScheme(input: string, schemes: readonly string[], expected: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(input);
   } catch {
-    throw new EnvError('must be an absolute http(s) URL');
+    throw new EnvError(`must be ${expected}`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new EnvError('must be an http(s) URL');
+  if (!schemes.includes(parsed.protocol)) throw new EnvError(`must be ${expected}`);
+  return parsed;
+}
+
+const httpUrl = makeValidator<string>((input) => {
+  urlWithScheme(input, ['http:', 'https:'], 'an absolute http(s) URL');
   return input.replace(/\/+$/, '');
 });
 
@@ -170,13 +176,7 @@ const rateLimit = makeValidator<RateLimit | false>((input) => {
 });
 
 const postgresUrl = makeValidator<string>((input) => {
-  let parsed: URL;
-  try {
-    parsed = new URL(input);
-  } catch {
-    throw new EnvError('must be a postgres:// URL');
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new EnvError('must be a postgres:// URL');
+  urlWithScheme(input, ['postgres:', 'postgresql:'], 'a postgres:// URL');
   return input;
 });
 

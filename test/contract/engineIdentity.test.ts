@@ -5,6 +5,7 @@
  * quietly becomes the BasicAuth user.
  */
 import { randomBytes } from 'node:crypto';
+import { initiatorTaskProcess } from '../support/bpmn.js';
 import request from 'supertest';
 import { startEngine, type RunningEngine } from '../../scripts/engine.js';
 import { createIdentitySigner, ENGINE_IDENTITY_HEADER, type EngineIdentity } from '../../src/engine/engineIdentity.js';
@@ -214,7 +215,7 @@ describe(onEngine("the header's tenants are the engine's tenant check"), () => {
       .post('/api/deployments')
       .set('Authorization', h.bearer(acmeAdmin))
       .field('deployment-name', uniqueKey('identity-tenant'))
-      .attach('data', Buffer.from(tenantProcess(key)), `${key}.bpmn`);
+      .attach('data', Buffer.from(initiatorTaskProcess(key, 'ACME')), `${key}.bpmn`);
     expect({ status: deployed.status, tenantId: deployed.body.tenantId }).toEqual({ status: 201, tenantId: testOrgs.acme });
     const deployedBy = await operations(`deploymentId=${deployed.body.id as string}`);
     expect(deployedBy.map((entry) => entry.userId)).toContain(acmeAdmin.id);
@@ -249,15 +250,3 @@ describe(onEngine("the header's tenants are the engine's tenant check"), () => {
   });
 });
 
-function tenantProcess(key: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_${key}" targetNamespace="http://local.testengine/identity">
-  <bpmn:process id="${key}" name="ACME own process" isExecutable="true" camunda:historyTimeToLive="P1D">
-    <bpmn:startEvent id="started"><bpmn:outgoing>toWork</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="toWork" sourceRef="started" targetRef="work" />
-    <bpmn:userTask id="work" name="ACME work" camunda:assignee="\${initiator}"><bpmn:incoming>toWork</bpmn:incoming><bpmn:outgoing>toEnd</bpmn:outgoing></bpmn:userTask>
-    <bpmn:sequenceFlow id="toEnd" sourceRef="work" targetRef="done" />
-    <bpmn:endEvent id="done"><bpmn:incoming>toEnd</bpmn:incoming></bpmn:endEvent>
-  </bpmn:process>
-</bpmn:definitions>`;
-}

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { initiatorTaskProcess } from '../support/bpmn.js';
 import request from 'supertest';
 import { mintMachineToken, testOrgs, type SessionUser } from '../support/clerkTokens.js';
 import { testSigningKey } from '../support/proxyHarness.js';
@@ -48,18 +49,6 @@ async function orderAwaitingManagers(user: User): Promise<{ instanceId: string; 
   return { instanceId, approveTask: approveTask! };
 }
 
-function tenantProcess(key: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_${key}" targetNamespace="http://local.testengine/tenancy">
-  <bpmn:process id="${key}" name="Globex own process" isExecutable="true" camunda:historyTimeToLive="P1D">
-    <bpmn:startEvent id="started"><bpmn:outgoing>toWork</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="toWork" sourceRef="started" targetRef="work" />
-    <bpmn:userTask id="work" name="Globex work" camunda:assignee="\${initiator}"><bpmn:incoming>toWork</bpmn:incoming><bpmn:outgoing>toEnd</bpmn:outgoing></bpmn:userTask>
-    <bpmn:sequenceFlow id="toEnd" sourceRef="work" targetRef="done" />
-    <bpmn:endEvent id="done"><bpmn:incoming>toEnd</bpmn:incoming></bpmn:endEvent>
-  </bpmn:process>
-</bpmn:definitions>`;
-}
 
 const deploymentsNamed = async (name: string) =>
   (await engineDirect<{ id: string; tenantId: string | null }[]>('GET', `/deployment?name=${encodeURIComponent(name)}`)).json;
@@ -202,7 +191,7 @@ describe(onEngine('a process deployed through POST /api/deployments by globex'),
   let instanceId: string;
 
   const upload = (user: User, name = deploymentName, extra: (form: request.Test) => request.Test = (form) => form) =>
-    extra(request(proxy.app).post('/api/deployments').set('Authorization', proxy.bearer(user)).field('deployment-name', name)).attach('data', Buffer.from(tenantProcess(key)), `${key}.bpmn`);
+    extra(request(proxy.app).post('/api/deployments').set('Authorization', proxy.bearer(user)).field('deployment-name', name)).attach('data', Buffer.from(initiatorTaskProcess(key, 'Globex')), `${key}.bpmn`);
 
   beforeAll(async () => {
     const res = await upload(otherAdmin, deploymentName, (form) => form.field('tenant-id', testOrgs.acme));
@@ -269,7 +258,7 @@ describe(onEngine('a process deployed through POST /api/deployments by globex'),
         .post('/api/deployments')
         .set('Authorization', small.bearer(otherAdmin))
         .field('deployment-name', `${deploymentName}-big`)
-        .attach('data', Buffer.from(tenantProcess(key) + ' '.repeat(2048)), `${key}.bpmn`);
+        .attach('data', Buffer.from(initiatorTaskProcess(key, 'Globex') + ' '.repeat(2048)), `${key}.bpmn`);
       expectEnvelope(res, 413, 'payload_too_large');
       expect(await deploymentsNamed(`${deploymentName}-big`)).toEqual([]);
     } finally {
