@@ -7,7 +7,8 @@
  * API (import from tests or global setup):
  *   buildEngine({ flavour })           build the flavour's jar with Maven if stale
  *   startEngine({ flavour, port })     build if needed, start it, wait until /engine-rest/version answers;
- *                                      with { identitySecret } the engine identity plugin checks signed headers
+ *                                      with { identitySecret } the engine identity plugin checks signed headers;
+ *                                      with { organisationTenants } instances take their organisation as tenant
  *   engineFlavourFrom(value)           'camunda' | 'operaton' from ENGINE_FLAVOUR's value (unset: camunda)
  *   ENGINE_FLAVOURS[flavour]           its product name, version, label, Maven folder and jar
  *   freePort()                         a free TCP port on 127.0.0.1
@@ -20,6 +21,8 @@
  *   npx tsx scripts/engine.ts --build-only  only build
  *   npx tsx scripts/engine.ts --port 9090   explicit port (wins over ENGINE_PORT)
  *   ENGINE_IDENTITY_SECRET=… npx tsx scripts/engine.ts   with the engine identity plugin on
+ *   ENGINE_ORGANISATION_TENANTS=true npx tsx scripts/engine.ts   instances of shared definitions take the
+ *                                           stamped organisation as tenant (for INSTANCE_ORG=tenant)
  *
  * Both flavours have one user, demo/demo (HTTP Basic on /engine-rest/*), and deploy the same BPMN
  * fixtures from test/engine/src/main/resources (order, jsonCheck, leaveRequest, invoiceWorker).
@@ -197,6 +200,12 @@ export interface StartOptions {
    * ENGINE_IDENTITY_SECRET is not passed on).
    */
   identitySecret?: string;
+  /**
+   * ENGINE_ORGANISATION_TENANTS=true: the engine plugin's OrganisationTenants gives every instance of a
+   * shared definition the organisation the proxy stamped (initiatorOrgId) as its tenant id, for a
+   * proxy with INSTANCE_ORG=tenant. Off unless asked for (an inherited setting is not passed on).
+   */
+  organisationTenants?: boolean;
 }
 
 export interface RunningEngine {
@@ -501,8 +510,12 @@ export async function startEngine(opts: StartOptions = {}): Promise<RunningEngin
   const fd = openSync(logFile, 'w');
   const t0 = Date.now();
   let child: ChildProcess;
-  const { ENGINE_IDENTITY_SECRET: _inherited, ...inheritedEnv } = process.env;
-  const env = opts.identitySecret ? { ...inheritedEnv, ENGINE_IDENTITY_SECRET: opts.identitySecret } : inheritedEnv;
+  const { ENGINE_IDENTITY_SECRET: _inherited, ENGINE_ORGANISATION_TENANTS: _inheritedTenants, ...inheritedEnv } = process.env;
+  const env = {
+    ...inheritedEnv,
+    ...(opts.identitySecret && { ENGINE_IDENTITY_SECRET: opts.identitySecret }),
+    ...(opts.organisationTenants && { ENGINE_ORGANISATION_TENANTS: 'true' }),
+  };
   try {
     child = spawn(
       'java',
@@ -613,9 +626,14 @@ async function main(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`bad port: ${String(port)}`);
 
   const identitySecret = process.env.ENGINE_IDENTITY_SECRET || undefined;
-  const engine = await startEngine({ flavour, port, progress: say, identitySecret });
+  const organisationTenants = process.env.ENGINE_ORGANISATION_TENANTS === 'true';
+  const engine = await startEngine({ flavour, port, progress: say, identitySecret, organisationTenants });
   console.log(engine.url);
-  say(`${ENGINE_FLAVOURS[flavour].product} ${ENGINE_FLAVOURS[flavour].version}; user ${engine.user} / password ${engine.password}${identitySecret ? '; engine identity plugin on (ENGINE_IDENTITY_SECRET)' : ''}; Ctrl-C stops it`);
+  say(
+    `${ENGINE_FLAVOURS[flavour].product} ${ENGINE_FLAVOURS[flavour].version}; user ${engine.user} / password ${engine.password}` +
+      `${identitySecret ? '; engine identity plugin on (ENGINE_IDENTITY_SECRET)' : ''}` +
+      `${organisationTenants ? '; organisations are tenants of their instances (ENGINE_ORGANISATION_TENANTS)' : ''}; Ctrl-C stops it`,
+  );
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {

@@ -34,11 +34,21 @@ export interface SessionAuth {
 }
 
 /**
+ * How the engine records which organisation an instance (and so its tasks) belongs to (INSTANCE_ORG).
+ * `stamp`: the proxy's `initiatorOrgId` variable, or the tenant of a definition deployed per
+ * organisation. `tenant`: the instance's tenant id alone (see src/authz/boundary.ts).
+ */
+export type InstanceOrg = 'stamp' | 'tenant';
+
+/**
  * Whose work a caller may reach. `all`: every organisation (TENANCY=off, or a PLATFORM_ADMINS
  * operator). `org`: the session's active organisation only; its id is also the engine tenant id.
  * `personal`: a session without an active organisation reaches only what it started or holds.
  */
-export type Boundary = { readonly kind: 'all' } | { readonly kind: 'org'; readonly orgId: string } | { readonly kind: 'personal' };
+export type Boundary =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'org'; readonly orgId: string; readonly instanceOrg: InstanceOrg }
+  | { readonly kind: 'personal' };
 
 const everything: Boundary = Object.freeze({ kind: 'all' });
 const personal: Boundary = Object.freeze({ kind: 'personal' });
@@ -59,6 +69,8 @@ export interface AccessRules {
   groupsClaim?: string;
   /** Organisations are tenants (TENANCY=on). */
   tenancy?: boolean;
+  /** How an instance's organisation is recorded (INSTANCE_ORG); `stamp` when not given. */
+  instanceOrg?: InstanceOrg;
   /** User ids of whole-platform operators (PLATFORM_ADMINS). */
   platformAdmins?: readonly string[];
 }
@@ -90,7 +102,7 @@ export function principalFrom(auth: SessionAuth, access: AccessRules = { adminRo
   const roleIsAdmin = orgRole !== undefined && access.adminRoles.includes(orgRole);
   const platformAdmin = access.platformAdmins?.includes(auth.userId) === true;
   let boundary: Boundary = everything;
-  if (access.tenancy && !platformAdmin) boundary = orgId ? Object.freeze({ kind: 'org', orgId }) : personal;
+  if (access.tenancy && !platformAdmin) boundary = orgId ? Object.freeze({ kind: 'org', orgId, instanceOrg: access.instanceOrg ?? 'stamp' }) : personal;
   // A personal session has no organisation, so no org role and no groups to be a candidate through.
   const groups = Object.freeze(boundary.kind === 'personal' ? [] : groupsFrom(orgRole, claims, access.groupsClaim));
   return Object.freeze({

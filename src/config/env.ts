@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { bool, cleanEnv, makeValidator, num, port, str, EnvError, EnvMissingError } from 'envalid';
 import { buildPublishableKey, parsePublishableKey } from '@clerk/shared/keys';
+import type { InstanceOrg } from '../auth/principal.js';
 
 /** Raised for any misconfiguration; the message names the variable. server.ts turns it into exit 1. */
 export class ConfigError extends Error {
@@ -28,6 +29,13 @@ export interface AccessConfig {
   readonly groupsClaim?: string;
   /** Organisations are tenants: each session reaches its active organisation's work only. */
   readonly tenancy: boolean;
+  /**
+   * INSTANCE_ORG: how the engine records which organisation an instance belongs to. `stamp`: the
+   * proxy's initiatorOrgId variable, or the tenant of a definition deployed per organisation (any
+   * engine). `tenant`: the instance's tenant id alone (definitions deployed per organisation, and the
+   * engine plugin's OrganisationTenants for shared ones): one indexed column, the cheaper question.
+   */
+  readonly instanceOrg: InstanceOrg;
   /** User ids of whole-platform operators: administrators of every organisation. */
   readonly platformAdmins: readonly string[];
   /** Sessions without an active organisation: their own work only, or refused with 403. */
@@ -307,6 +315,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       ADMIN_ROLES: commaList({ default: ['org:admin'] }),
       GROUPS_CLAIM: str({ default: undefined }),
       TENANCY: str({ choices: ['on', 'off'], default: 'on' }),
+      INSTANCE_ORG: str({ choices: ['stamp', 'tenant'], default: 'stamp' }),
       PLATFORM_ADMINS: commaList({ default: [] }),
       PERSONAL_ACCOUNTS: str({ choices: ['own-work', 'refuse'], default: 'own-work' }),
       DEPLOYMENT_LIMIT: byteSize({ default: '10mb' }),
@@ -432,6 +441,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ProxyConfig
       adminRoles: Object.freeze(env.ADMIN_ROLES),
       groupsClaim: env.GROUPS_CLAIM || undefined,
       tenancy: env.TENANCY === 'on',
+      instanceOrg: env.INSTANCE_ORG as InstanceOrg,
       platformAdmins: Object.freeze(env.PLATFORM_ADMINS),
       personalAccounts: env.PERSONAL_ACCOUNTS as 'own-work' | 'refuse',
     }),

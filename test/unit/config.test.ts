@@ -51,6 +51,7 @@ describe('loadConfig defaults', () => {
     ['RATE_LIMIT_WRITES', config.rateLimits.writes, { burst: 60, intervalMs: 60_000 }],
     ['RATE_LIMIT_PASSTHROUGH', config.rateLimits.passthrough, { burst: 1200, intervalMs: 60_000 }],
     ['RATE_LIMIT_STORE (none: the buckets are in each process)', config.rateLimitStore, undefined],
+    ['INSTANCE_ORG (the stamp or a tenant definition)', config.access.instanceOrg, 'stamp'],
   ])('defaults %s', (_name, actual, expected) => {
     expect(actual).toEqual(expected);
   });
@@ -89,6 +90,10 @@ describe('loadConfig reads the environment', () => {
       bodyLimit: '512kb',
       trustProxy: true,
     });
+  });
+
+  it('reads INSTANCE_ORG=tenant', () => {
+    expect(load({ INSTANCE_ORG: 'tenant' }).access.instanceOrg).toBe('tenant');
   });
 
   it.each<[string, string, string[]]>([
@@ -238,6 +243,7 @@ describe('loadConfig refuses a misconfiguration with a ConfigError naming the va
     ['BODY_LIMIT=1 megabyte', { ...minimal, BODY_LIMIT: '1 megabyte' }, 'BODY_LIMIT'],
     ['BODY_LIMIT=-1mb', { ...minimal, BODY_LIMIT: '-1mb' }, 'BODY_LIMIT'],
     ['LOG_LEVEL=verbose', { ...minimal, LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+    ['INSTANCE_ORG=tenants', { ...minimal, INSTANCE_ORG: 'tenants' }, 'INSTANCE_ORG'],
     ['TRUST_PROXY=maybe', { ...minimal, TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     ['a secret key as CLERK_PUBLISHABLE_KEY', { ...minimal, CLERK_PUBLISHABLE_KEY: 'sk_test_abc' }, 'CLERK_PUBLISHABLE_KEY'],
     ['a garbled CLERK_PUBLISHABLE_KEY', { ...minimal, CLERK_PUBLISHABLE_KEY: 'pk_live_garbage' }, 'CLERK_PUBLISHABLE_KEY'],

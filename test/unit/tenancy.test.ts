@@ -1,17 +1,20 @@
 import { principalFrom, type AccessRules, type Principal } from '../../src/auth/principal.js';
 import { definitionQuery, instanceVisibility, taskVisibility } from '../../src/authz/boundary.js';
+import { bothApply } from '../../src/authz/policies/narrowedList.js';
 import { parseRouteMap } from '../../src/routes/routeMap.js';
 import { compilePassthrough, mayUse } from '../../src/passthrough/passthroughRules.js';
 import { pinnedFetchAndLock } from '../../src/passthrough/tenantPin.js';
 
 const on: AccessRules = { adminRoles: ['org:admin'], groupsClaim: 'groups', tenancy: true, platformAdmins: ['user_operator'] };
 const off: AccessRules = { ...on, tenancy: false };
+const tenant: AccessRules = { ...on, instanceOrg: 'tenant' };
 const session = (userId: string, orgId?: string, orgRole?: string) => ({ userId, orgId, orgRole, sessionClaims: { groups: ['auditors'] } });
 
 describe('who sees what: the principal', () => {
   it.each([
-    ['an org admin, tenancy on', session('user_a', 'org_1', 'org:admin'), on, { kind: 'org', orgId: 'org_1' }, true, ['admin', 'auditors']],
-    ['an org member, tenancy on', session('user_m', 'org_1', 'org:member'), on, { kind: 'org', orgId: 'org_1' }, false, ['member', 'auditors']],
+    ['an org admin, tenancy on', session('user_a', 'org_1', 'org:admin'), on, { kind: 'org', orgId: 'org_1', instanceOrg: 'stamp' }, true, ['admin', 'auditors']],
+    ['an org member, tenancy on', session('user_m', 'org_1', 'org:member'), on, { kind: 'org', orgId: 'org_1', instanceOrg: 'stamp' }, false, ['member', 'auditors']],
+    ['an org member, INSTANCE_ORG=tenant', session('user_m', 'org_1', 'org:member'), tenant, { kind: 'org', orgId: 'org_1', instanceOrg: 'tenant' }, false, ['member', 'auditors']],
     ['a personal session, tenancy on: no groups, no admin', session('user_p'), on, { kind: 'personal' }, false, []],
     ['a platform operator, whatever their org', session('user_operator', 'org_2', 'org:member'), on, { kind: 'all' }, true, ['member', 'auditors']],
     ['an org admin, tenancy off: everything', session('user_a', 'org_1', 'org:admin'), off, { kind: 'all' }, true, ['admin', 'auditors']],
@@ -44,6 +47,43 @@ describe('the engine criteria of a boundary', () => {
     const principal = principalFrom(session('user_a', 'org_1', 'org:admin'), on);
     expect(taskVisibility(principal)).toEqual({ orQueries: [{ processVariables: stamp('org_1'), tenantIdIn: ['org_1'] }] });
     expect(instanceVisibility(principal)).toEqual({ orQueries: [{ variables: stamp('org_1'), tenantIdIn: ['org_1'] }] });
+  });
+
+  it('INSTANCE_ORG=tenant, a member: mine-or-candidate as the one orQueries entry, the org as a top-level tenantIdIn', () => {
+    const principal = principalFrom(session('user_m', 'org_1', 'org:managers'), tenant);
+    expect(taskVisibility(principal)).toEqual({
+      orQueries: [{ assignee: 'user_m', candidateUser: 'user_m', candidateGroups: ['managers', 'auditors'] }],
+      tenantIdIn: ['org_1'],
+    });
+    expect(instanceVisibility(principal)).toEqual({ variables: [{ name: 'initiator', operator: 'eq', value: 'user_m' }], tenantIdIn: ['org_1'] });
+  });
+
+  it('INSTANCE_ORG=tenant, an admin: the tenant alone, no orQueries at all', () => {
+    const principal = principalFrom(session('user_a', 'org_1', 'org:admin'), tenant);
+    expect(taskVisibility(principal)).toEqual({ tenantIdIn: ['org_1'] });
+    expect(instanceVisibility(principal)).toEqual({ tenantIdIn: ['org_1'] });
+  });
+
+  it('INSTANCE_ORG changes nothing for a personal session or a platform operator', () => {
+    for (const who of [session('user_p'), session('user_operator', 'org_2', 'org:member')]) {
+      expect(taskVisibility(principalFrom(who, tenant))).toEqual(taskVisibility(principalFrom(who, on)));
+      expect(instanceVisibility(principalFrom(who, tenant))).toEqual(instanceVisibility(principalFrom(who, on)));
+    }
+  });
+
+  it("a list filter the proxy's criteria also set still applies: ANDed as an orQueries entry of its own", () => {
+    const criteria = taskVisibility(principalFrom(session('user_m', 'org_1', 'org:member'), tenant));
+    expect(bothApply({ tenantIdIn: ['org_2'], name: 'x' }, criteria)).toEqual({
+      name: 'x',
+      tenantIdIn: ['org_1'],
+      orQueries: [{ assignee: 'user_m', candidateUser: 'user_m', candidateGroups: ['member', 'auditors'] }, { tenantIdIn: ['org_2'] }],
+    });
+    const admin = taskVisibility(principalFrom(session('user_a', 'org_1', 'org:admin'), tenant));
+    expect(bothApply({ tenantIdIn: ['org_1', 'org_2'] }, admin)).toEqual({ tenantIdIn: ['org_1'], orQueries: [{ tenantIdIn: ['org_1', 'org_2'] }] });
+    // withoutTenantId beside tenantIdIn is an engine error in one query; in its own entry it simply matches nothing.
+    expect(bothApply({ withoutTenantId: true }, admin)).toEqual({ tenantIdIn: ['org_1'], orQueries: [{ withoutTenantId: true }] });
+    // No clash: the filters and the criteria side by side, as before.
+    expect(bothApply({ name: 'x' }, criteria)).toEqual({ name: 'x', ...criteria });
   });
 
   it('definitions: the client cannot widen the list with its own tenant parameters', () => {
