@@ -21,6 +21,7 @@ import { baseEnv } from '../test/support/proxyHarness.js';
 import { buildChildren, PRODUCTION_NODE_FLAGS, spawnChild, type Child } from './lib/children.js';
 import { cpuSeconds } from './lib/procStats.js';
 import { startPostgres, type RunningPostgres } from '../test/support/postgres.js';
+import { startEngineRelay, type EngineCall, type EngineRelay } from './lib/engineRelay.js';
 
 /** The engine's PostgreSQL with --database postgres, stopped with the engine. */
 let postgres: RunningPostgres | undefined;
@@ -39,6 +40,8 @@ const { values: flags } = parseArgs({
     json: { type: 'string' },
     'proxy-env': { type: 'string', multiple: true },
     database: { type: 'string', default: 'h2' },
+    'instance-org': { type: 'string', default: 'stamp' },
+    'budget-iterations': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   allowPositionals: false,
@@ -56,6 +59,9 @@ if (flags.help) {
   --proxy-env K=V     extra environment for the proxy (repeatable), e.g. DEFINITION_CACHE_TTL=0
   --database h2|postgres  the engine's database: H2 in memory (default), or a throwaway PostgreSQL 15
                       cluster (test/support/postgres.ts, as the topology test) with the engine's postgres profile
+  --instance-org stamp|tenant  the proxy's INSTANCE_ORG (default stamp); tenant also starts the engine with
+                      ENGINE_ORGANISATION_TENANTS=true (the engine plugin's OrganisationTenants)
+  --budget-iterations N  proxied actions per class through the engine-call relay afterwards (default 50; --quick: 20)
 `);
   process.exit(0);
 }
@@ -77,6 +83,9 @@ const definitionAnswerKept = proxyEnv.DEFINITION_CACHE_TTL !== '0';
 const iterations = num(flags.iterations, process.env.BENCH_E2E_ITERATIONS, flags.quick ? 50 : 300);
 const warmup = num(flags.warmup, process.env.BENCH_E2E_WARMUP, flags.quick ? 10 : 30);
 const pageSize = num(flags['page-size'], undefined, 20);
+if (flags['instance-org'] !== 'stamp' && flags['instance-org'] !== 'tenant') throw new Error(`--instance-org is stamp or tenant, not ${flags['instance-org']}`);
+const instanceOrg = flags['instance-org'];
+const budgetIterations = num(flags['budget-iterations'], undefined, flags.quick ? 20 : 50);
 const classes = (flags.classes ?? CLASSES.join(',')).split(',').map((s) => s.trim()).filter(Boolean) as RouteClass[];
 for (const c of classes) if (!CLASSES.includes(c)) throw new Error(`unknown class ${c}; known: ${CLASSES.join(', ')}`);
 
@@ -100,7 +109,7 @@ function client(base: string, authorization: string) {
     agent,
     call(method: string, path: string, body?: unknown): Promise<Answer> {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const headers: Record<string, string | number> = { authorization, accept: 'application/json' };
+      const headers: Record<string, string | number> = { ...(authorization && { authorization }), accept: 'application/json' };
       if (payload) {
         headers['content-type'] = 'application/json';
         headers['content-length'] = payload.length;
@@ -137,12 +146,11 @@ const orgStamp = { initiatorOrgId: { value: user.orgId, type: 'String' } };
  * own or candidate tasks (groups: the org role), within their organisation. Written out here so the
  * "same engine calls" side does not depend on src/; the list check below proves it matches.
  */
-const visibility = {
-  orQueries: [
-    { assignee: user.id, candidateUser: user.id, candidateGroups: [user.orgRole] },
-    { processVariables: [{ name: 'initiatorOrgId', operator: 'eq', value: user.orgId }], tenantIdIn: [user.orgId] },
-  ],
-};
+const mineOrCandidate = { assignee: user.id, candidateUser: user.id, candidateGroups: [user.orgRole] };
+const visibility =
+  instanceOrg === 'tenant'
+    ? { orQueries: [mineOrCandidate], tenantIdIn: [user.orgId] }
+    : { orQueries: [mineOrCandidate, { processVariables: [{ name: 'initiatorOrgId', operator: 'eq', value: user.orgId }], tenantIdIn: [user.orgId] }] };
 /** Two calls in a row timed as one user action. */
 const both = async (first: Promise<Answer>, then: () => Promise<Answer>): Promise<Answer> => {
   const a = await first;
@@ -171,6 +179,8 @@ interface ClassPlan {
   what: string;
   /** Engine calls behind one proxied call, for the output. */
   engineCalls: string;
+  /** How many engine calls one proxied action may make (the engine-call budget, timed through the relay). */
+  allowedCalls: number;
   /** Untimed preparation before the class runs (warm-up included). */
   prepare?: (needed: number) => Promise<void>;
   direct: Step;
@@ -179,7 +189,8 @@ interface ClassPlan {
   proxied: Step;
 }
 
-const SIDES = ['direct', 'same', 'proxied'] as const;
+/** `hop`: the direct call through bare express + http-proxy-middleware (bench/expressHop.ts), the stack's own cost. */
+const SIDES = ['direct', 'same', 'hop', 'proxied'] as const;
 type Side = (typeof SIDES)[number];
 
 type Sample = Record<Side, number>;
@@ -188,7 +199,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function main(): Promise<void> {
   const runKey = uniqueKey('bench-e2e');
-  const scripts = await buildChildren(['proxyProcess']);
+  const scripts = await buildChildren(['proxyProcess', 'expressHop']);
   let engine: RunningEngine | undefined;
   const external = flags['engine-url'] ?? process.env.ENGINE_TEST_URL;
   let engineUrl: string;
@@ -206,22 +217,31 @@ async function main(): Promise<void> {
     engine = await startEngine({
       port: await freePort(),
       progress: log,
+      organisationTenants: instanceOrg === 'tenant',
       ...(postgres && { appArgs: ['--spring.profiles.active=postgres'], timeoutMs: 240_000 }),
     });
     engineUrl = engine.url;
     log(`engine up in ${fmt(engine.startupMs / 1000, 1)} s at ${engineUrl} (log ${engine.logFile})`);
   }
   const key = createSigningKey('ins_bench_e2e');
-  const proxy: Child = spawnChild('proxy', scripts.proxyProcess, {
-    env: {
-      ...baseEnv(key, engineUrl),
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      ...proxyEnv,
-    },
-    nodeFlags: PRODUCTION_NODE_FLAGS,
-    stdout: 'pipe',
-  });
+  const proxyAt = (name: string, url: string): Child =>
+    spawnChild(name, scripts.proxyProcess, {
+      env: {
+        ...baseEnv(key, url),
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        INSTANCE_ORG: instanceOrg,
+        ...proxyEnv,
+      },
+      nodeFlags: PRODUCTION_NODE_FLAGS,
+      stdout: 'pipe',
+    });
+  const proxy = proxyAt('proxy', engineUrl);
+  // The engine-call budget: a second proxy whose engine calls pass a counting relay (off the timed path above).
+  const relay = await startEngineRelay(engineUrl);
+  const relayedProxy = proxyAt('proxy-relayed', relay.url);
+  // The stack's bare hop, for the share of the added time any express + http-proxy-middleware proxy pays.
+  const expressHop = spawnChild('express-hop', scripts.expressHop, { env: { ENGINE_URL: engineUrl, ENGINE_USER, ENGINE_PASS: ENGINE_PASSWORD }, nodeFlags: PRODUCTION_NODE_FLAGS });
   // The proxy's log (warnings and errors only at warn), kept to show if something fails.
   let proxyLog = '';
   proxy.process.stdout!.on('data', (chunk: Buffer) => {
@@ -233,20 +253,27 @@ async function main(): Promise<void> {
     const token = mintSessionToken(key, user, { expiresInSeconds: 3600 });
     const direct = client(engineUrl, basicAuth(ENGINE_USER, ENGINE_PASSWORD));
     const proxied = client(`http://127.0.0.1:${String(port)}`, `Bearer ${token}`);
+    const relayed = client(`http://127.0.0.1:${String((await relayedProxy.ready).port)}`, `Bearer ${token}`);
     // The proxy's CPU while idle (timers, metrics), so the per-call CPU below can be read against it.
     await proxied.call('GET', '/api/processes');
     const idleFrom = cpuSeconds(proxy.pid);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const idleCpuShare = (cpuSeconds(proxy.pid) - idleFrom) / 3;
-    const result = await measure(engineUrl, direct, proxied, proxy.pid, runKey);
+    const hop = client(`http://127.0.0.1:${String((await expressHop.ready).port)}${new URL(engineUrl).pathname}`, '');
+    const result = await measure(engineUrl, direct, proxied, proxy.pid, runKey, { client: relayed, relay }, hop);
     print(result, idleCpuShare);
     if (flags.json) writeFileSync(flags.json, JSON.stringify({ iterations, warmup, pageSize, engineUrl, results: result }, null, 2));
     direct.agent.destroy();
     proxied.agent.destroy();
+    relayed.agent.destroy();
+    hop.agent.destroy();
   } catch (error) {
     if (proxyLog) log(`the proxy's log (tail):\n${proxyLog}`);
     throw error;
   } finally {
+    await relayedProxy.stop();
+    await expressHop.stop();
+    await relay.close();
     await proxy.stop();
     await engine?.stop();
     postgres?.stop();
@@ -259,9 +286,22 @@ interface ClassResult {
   engineCalls: string;
   samples: Sample[];
   proxyCpuUsPerRequest: number;
+  /** The engine calls behind each proxied action, through the relay (budgetIterations actions). */
+  budget: { allowed: number; perAction: EngineCall[][] };
 }
 
-async function measure(engineUrl: string, direct: Client, proxied: Client, proxyPid: number, runKey: string): Promise<ClassResult[]> {
+async function measure(
+  engineUrl: string,
+  direct: Client,
+  proxiedDirectly: Client,
+  proxyPid: number,
+  runKey: string,
+  relayed: { client: Client; relay: EngineRelay },
+  stackHop: Client,
+): Promise<ClassResult[]> {
+  const directly = direct;
+  // The proxied side's client: the timed proxy, then the relayed one for the engine-call budget.
+  let proxied = proxiedDirectly;
   const deps = await engineDirect<{ key: string }[]>('GET', '/process-definition?latestVersion=true', undefined, undefined, engineUrl);
   const keys = new Set(deps.json.map((d) => d.key));
   if (!keys.has(PROCESS_KEY)) throw new Error(`the engine has no '${PROCESS_KEY}' definition (has ${[...keys].join(', ')}; expected ${ENGINE_PROCESS_KEYS.join(', ')})`);
@@ -299,6 +339,7 @@ async function measure(engineUrl: string, direct: Client, proxied: Client, proxy
     list: {
       what: `the user's tasks, newest first, one page of ${pageSize}`,
       engineCalls: '1 engine call (POST /task with the visibility filter)',
+      allowedCalls: 1,
       async prepare() {
         const tasks = await startDirect(pageSize + 5, 'list');
         readTask = tasks[0]!;
@@ -319,6 +360,7 @@ async function measure(engineUrl: string, direct: Client, proxied: Client, proxy
     read: {
       what: 'one task by id',
       engineCalls: '1 engine call (POST /task with taskId and the visibility filter, instead of GET /task/{id})',
+      allowedCalls: 1,
       async prepare() {
         if (!readTask) readTask = (await startDirect(1, 'read'))[0]!;
       },
@@ -329,6 +371,7 @@ async function measure(engineUrl: string, direct: Client, proxied: Client, proxy
     form: {
       what: "one task's form variables",
       engineCalls: '2 engine calls sent at once (the access check, a filtered POST /task, and GET /task/{id}/form-variables, whose answer waits for the check)',
+      allowedCalls: 2,
       async prepare() {
         if (!readTask) readTask = (await startDirect(1, 'read'))[0]!;
       },
@@ -341,6 +384,7 @@ async function measure(engineUrl: string, direct: Client, proxied: Client, proxy
     },
     start: {
       what: `start '${PROCESS_KEY}' by key with 1 variable (the proxy stamps 4 more; the direct call sends the same 5)`,
+      allowedCalls: definitionAnswerKept ? 1 : 2,
       engineCalls: definitionAnswerKept
         ? "1 engine call, the start (the count of the organisation's own definitions of the key is asked once and kept: DEFINITION_CACHE_TTL)"
         : "2 engine calls (a count of the organisation's own definitions of the key, then the start; DEFINITION_CACHE_TTL=0)",
@@ -374,6 +418,7 @@ async function measure(engineUrl: string, direct: Client, proxied: Client, proxy
     complete: {
       what: 'complete one of the user’s tasks with 1 variable (the proxy stamps 3 more; the direct call sends the same 4)',
       engineCalls: '2 engine calls (the access check, a filtered POST /task, then the complete)',
+      allowedCalls: 2,
       async prepare(needed) {
         completable.push(...(await tasksOf(startedInstances.splice(0))));
         if (completable.length < needed) completable.push(...(await startDirect(needed - completable.length, 'complete')));
@@ -403,8 +448,12 @@ async function measure(engineUrl: string, direct: Client, proxied: Client, proxy
     const plan = plans[id];
     await plan.prepare?.(SIDES.length * (warmup + iterations));
     const once = async (side: Side, i: number) => {
-      const step = plan[side];
-      const answer = await step.run(i);
+      const step = plan[side === 'hop' ? 'direct' : side];
+      // The hop side is the direct call through the stack's bare hop: the plan's direct client, swapped for the call.
+      if (side === 'hop') direct = stackHop;
+      const answer = await step.run(i).finally(() => {
+        direct = directly;
+      });
       if (answer.status !== step.expect) throw new Error(`${id}, ${side}: expected ${step.expect}, got ${answer.status}: ${answer.text.slice(0, 500)}`);
       step.after?.(answer);
       return answer.ms;
@@ -422,7 +471,25 @@ async function measure(engineUrl: string, direct: Client, proxied: Client, proxy
       if (i >= warmup) samples.push(sample);
     }
     const cpu = cpuSeconds(proxyPid) - cpuBefore;
-    const r: ClassResult = { id, what: plan.what, engineCalls: plan.engineCalls, samples, proxyCpuUsPerRequest: (cpu * 1e6) / iterations };
+    // The engine-call budget, timed: the same action through the relayed proxy, one at a time; its
+    // first few warm it (and fill its kept definition answer), as the timed proxy was warmed.
+    await plan.prepare?.(budgetIterations + 5);
+    proxied = relayed.client;
+    const perAction: EngineCall[][] = [];
+    for (let i = 0; i < budgetIterations + 5; i += 1) {
+      relayed.relay.take();
+      await once('proxied', warmup + iterations + i);
+      if (i >= 5) perAction.push(relayed.relay.take());
+    }
+    proxied = proxiedDirectly;
+    const r: ClassResult = {
+      id,
+      what: plan.what,
+      engineCalls: plan.engineCalls,
+      samples,
+      proxyCpuUsPerRequest: (cpu * 1e6) / iterations,
+      budget: { allowed: plan.allowedCalls, perAction },
+    };
     results.push(r);
     const s = summary(r);
     log(`${id}: direct p50 ${fmt(s.directP50)} ms, proxied p50 ${fmt(s.proxiedP50)} ms, added p50 ${fmt(s.addedP50)} ms, p99 ${fmt(s.addedP99)} ms`);
@@ -440,7 +507,11 @@ function summary(r: ClassResult) {
   const proxiedP50 = percentile(p, 0.5);
   const proxiedP99 = percentile(p, 0.99);
   const sameP50 = percentile(m, 0.5);
+  const hopP50 = percentile(sorted((s) => s.hop), 0.5);
   return {
+    hopP50,
+    /** What the stack's bare hop adds to the direct call. */
+    stackHopP50: hopP50 - directP50,
     directP50,
     directP99,
     proxiedP50,
@@ -453,11 +524,13 @@ function summary(r: ClassResult) {
     /** What the proxy's own engine calls add, and what is left for the proxy itself. */
     queriesP50: sameP50 - directP50,
     ownP50: proxiedP50 - sameP50,
+    /** The proxy's own time beyond what the stack's bare hop costs. */
+    beyondHopP50: proxiedP50 - sameP50 - (hopP50 - directP50),
   };
 }
 
 function print(results: ClassResult[], idleCpuShare: number): void {
-  const header = ['class', 'direct p50', 'direct p99', 'proxied p50', 'proxied p99', 'added p50', 'added p99', 'paired diff p50', 'same calls direct p50', 'p99', 'of added p50: queries', 'proxy itself', 'proxy CPU µs/req'];
+  const header = ['class', 'direct p50', 'direct p99', 'proxied p50', 'proxied p99', 'added p50', 'added p99', 'paired diff p50', 'same calls direct p50', 'p99', 'of added p50: queries', 'proxy itself', 'stack hop p50', 'its hop', 'proxy beyond the hop', 'proxy CPU µs/req'];
   const rows = results.map((r) => {
     const s = summary(r);
     return [
@@ -473,6 +546,9 @@ function print(results: ClassResult[], idleCpuShare: number): void {
       fmt(s.sameP99),
       fmt(s.queriesP50),
       fmt(s.ownP50),
+      fmt(s.hopP50),
+      fmt(s.stackHopP50),
+      fmt(s.beyondHopP50),
       fmt(r.proxyCpuUsPerRequest, 0),
     ];
   });
@@ -482,7 +558,7 @@ function print(results: ClassResult[], idleCpuShare: number): void {
   process.stdout.write(
     [
       '',
-      `Real Camunda engine (test/engine, ${postgres ? "PostgreSQL 15" : "H2 in memory"}), ${iterations} iterations per class after ${warmup} warm-up. Each iteration: the user action straight to the engine ` +
+      `Real Camunda engine (test/engine, ${postgres ? "PostgreSQL 15" : "H2 in memory"}; INSTANCE_ORG=${instanceOrg}), ${iterations} iterations per class after ${warmup} warm-up. Each iteration: the user action straight to the engine ` +
         "(BasicAuth), the proxy's engine calls for it straight to the engine, and the action through the proxy (Clerk session token, cached after its first " +
         'verification), rotating which goes first; sequential, one keep-alive connection per side; ms',
       '',
@@ -496,15 +572,40 @@ function print(results: ClassResult[], idleCpuShare: number): void {
       'query (instead of the plain one), a start is a definition count then the start, a complete is the access check then the complete.',
       "paired diff p50 = median over the iterations of (proxied − direct). same calls direct = the proxy's engine calls for the action, made straight to",
       "the engine and timed together; \"of added p50\" splits added p50 into those calls (same − direct) and the proxy itself (proxied − same).",
+      'stack hop = the direct call through bare express 5 + http-proxy-middleware 4 (bench/expressHop.ts: BasicAuth set, nothing else); "its hop" = stack hop − direct,',
+      'what any proxy on the chosen stack adds to one call on this machine; "proxy beyond the hop" = proxy itself − its hop.',
       `proxy CPU = CPU time of the proxy process (all threads, user + system) over the measured iterations per proxied call; idle, the proxy used ${fmt(idleCpuShare * 100, 1)} % of a core.`,
       'At one request at a time a call costs the proxy several times the CPU it costs under load (`npm run bench`: no batching of reads, writes and',
       'wake-ups, cold caches).',
+      '',
+      `Engine-call budget, timed (${budgetIterations} proxied actions per class through a second proxy whose engine calls pass a counting relay; ms as the relay saw`,
+      'each call, from its first byte in to the engine answer\'s last byte out; "at once" = calls of one action that overlapped):',
+      ...results.map(budgetLines).flat(),
       '',
       'Targets (issue 23):',
       ...results.map((r) => targetLine(r.id, summary(r))),
       '',
     ].join('\n'),
   );
+}
+
+/** The engine calls behind one class's proxied actions: how many, which, how long, and against the budget. */
+function budgetLines(r: ClassResult): string[] {
+  const { allowed, perAction } = r.budget;
+  const counts = perAction.map((calls) => calls.length).sort((a, b) => a - b);
+  const most = counts[counts.length - 1] ?? 0;
+  const overlapped = perAction.filter((calls) => calls.some((a, i) => calls.some((b, k) => k !== i && a.startedAt < b.endedAt && b.startedAt < a.endedAt))).length;
+  const byCall = new Map<string, number[]>();
+  for (const calls of perAction) for (const call of calls) byCall.set(`${call.method} ${call.path}`, [...(byCall.get(`${call.method} ${call.path}`) ?? []), call.ms]);
+  const spent = perAction.map((calls) => (calls.length === 0 ? 0 : Math.max(...calls.map((c) => c.endedAt)) - Math.min(...calls.map((c) => c.startedAt)))).sort((a, b) => a - b);
+  return [
+    `  ${r.id}: ${fmt(percentile(counts, 0.5), 0)} engine calls per action (most ${String(most)}; budget ${String(allowed)}: ${most <= allowed ? 'met' : 'NOT met'})` +
+      `${overlapped > 0 ? `, at once in ${String(overlapped)} of ${String(perAction.length)}` : ''}; engine time per action p50 ${fmt(percentile(spent, 0.5))} ms`,
+    ...[...byCall].map(([call, ms]) => {
+      const sorted = ms.sort((a, b) => a - b);
+      return `      ${call}: ${String(ms.length)} calls, p50 ${fmt(percentile(sorted, 0.5))} ms, p99 ${fmt(percentile(sorted, 0.99))} ms`;
+    }),
+  ];
 }
 
 /** Issue 23's target for a class, and whether this run met it. */

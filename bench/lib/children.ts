@@ -9,7 +9,7 @@ const buildDir = join(repoRoot, 'bench', '.build');
 /** The Node flags the Dockerfile runs the proxy with, so the bench measures what ships. */
 export const PRODUCTION_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
 
-export type ChildEntry = 'engineStandIn' | 'proxyProcess' | 'bareProxy' | 'expressProxy' | 'mintTokens';
+export type ChildEntry = 'engineStandIn' | 'proxyProcess' | 'bareProxy' | 'expressProxy' | 'expressHop' | 'mintTokens';
 
 /**
  * Children run plain JavaScript (no tsx loader, no source-map support, like `node dist/server.js`):
