@@ -201,3 +201,34 @@ describe('reading under a task or instance (its form, its variables): the check 
     expect(h.engine.requests.map((seen) => `${seen.method} ${seen.url.split('?')[0]}`)).toEqual(['POST /engine-rest/task']);
   });
 });
+
+describe('INSTANCE_ORG=tenant: the same budgets, and the cheaper form of every check', () => {
+  let tenant: ProxyHarness;
+  beforeAll(async () => {
+    tenant = await startProxyHarness({ DEFINITION_CACHE_TTL: '0', INSTANCE_ORG: 'tenant' });
+  });
+  afterAll(() => tenant.close());
+  beforeEach(() => tenant.engine.reset());
+
+  it.each(cases)('$route as $world: $calls engine call(s)', async ({ world, method, path, body, calls, status }) => {
+    engineKnows(tenant, world);
+    const call = request(tenant.app)[method === 'GET' ? 'get' : method === 'POST' ? 'post' : 'delete'](path).set('Authorization', tenant.bearer(alice));
+    const res = body === undefined ? await call : await call.send(body);
+    expect(res.status).toBe(status);
+    expect(tenant.engine.requests).toHaveLength(calls);
+    // The organisation is the tenant id alone: no check or list filters on the stamp (a start still writes it), and none has more than the one mine-or-candidate entry.
+    for (const seen of tenant.engine.requests) {
+      const asked = JSON.stringify(seen.json ?? {});
+      expect(asked).not.toContain('"name":"initiatorOrgId"');
+      expect(((seen.json as { orQueries?: unknown[] } | undefined)?.orQueries ?? []).length).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('a task read is one POST /task with the mine-or-candidate entry and a top-level tenantIdIn', async () => {
+    engineKnows(tenant, 'assignee');
+    await request(tenant.app).get(`/api/tasks/${TASK}`).set('Authorization', tenant.bearer(alice)).expect(200);
+    expect(tenant.engine.requests.map((seen) => seen.json)).toEqual([
+      { taskId: TASK, tenantIdIn: [alice.orgId], orQueries: [{ assignee: alice.id, candidateUser: alice.id, candidateGroups: [alice.orgRole] }] },
+    ]);
+  });
+});
