@@ -1,3 +1,4 @@
+import type { InstanceOrg } from '../config/env.js';
 import type { EngineIdentity } from '../engine/engineIdentity.js';
 
 /** Who is calling, as the proxy understands it. Built from verified session claims only. */
@@ -32,13 +33,6 @@ export interface SessionAuth {
   orgPermissions?: string[] | null;
   sessionClaims: Record<string, unknown>;
 }
-
-/**
- * How the engine records which organisation an instance (and so its tasks) belongs to (INSTANCE_ORG).
- * `stamp`: the proxy's `initiatorOrgId` variable, or the tenant of a definition deployed per
- * organisation. `tenant`: the instance's tenant id alone (see src/authz/boundary.ts).
- */
-export type InstanceOrg = 'stamp' | 'tenant';
 
 /**
  * Whose work a caller may reach. `all`: every organisation (TENANCY=off, or a PLATFORM_ADMINS

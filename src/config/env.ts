@@ -2,7 +2,6 @@ import { createPublicKey } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { bool, cleanEnv, makeValidator, num, port, str, EnvError, EnvMissingError } from 'envalid';
 import { buildPublishableKey, parsePublishableKey } from '@clerk/shared/keys';
-import type { InstanceOrg } from '../auth/principal.js';
 
 /** Raised for any misconfiguration; the message names the variable. server.ts turns it into exit 1. */
 export class ConfigError extends Error {
@@ -21,6 +20,13 @@ export interface ClerkConfig {
   readonly authorizedParties: readonly string[];
   readonly audience: readonly string[];
 }
+
+/**
+ * How the engine records which organisation an instance (and so its tasks) belongs to (INSTANCE_ORG).
+ * `stamp`: the proxy's `initiatorOrgId` variable, or the tenant of a definition deployed per
+ * organisation. `tenant`: the instance's tenant id alone (see src/authz/boundary.ts).
+ */
+export type InstanceOrg = 'stamp' | 'tenant';
 
 export interface AccessConfig {
   /** Org roles whose holders see and may do everything, e.g. `org:admin`. */

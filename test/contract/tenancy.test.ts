@@ -6,7 +6,7 @@ import request from 'supertest';
 import { mintMachineToken, testOrgs, type SessionUser } from '../support/clerkTokens.js';
 import { testSigningKey } from '../support/proxyHarness.js';
 import { startEngine, type RunningEngine } from '../../scripts/engine.js';
-import type { InstanceOrg } from '../../src/auth/principal.js';
+import type { InstanceOrg } from '../../src/config/env.js';
 import {
   engineDirect,
   engineUnderTest,
