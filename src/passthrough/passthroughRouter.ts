@@ -10,6 +10,7 @@ import { isAction, objectsNamed } from '../audit/auditRecord.js';
 import { enginePathOf, normalisedSegments, type PathPattern } from './pathPattern.js';
 import { findRule, mayUse, type Caller, type PassthroughRule } from './passthroughRules.js';
 import { pinnedFetchAndLock } from './tenantPin.js';
+import { refuseProxyOwnedVariables } from './proxyOwnedVariables.js';
 import { contextOf } from '../http/requestContext.js';
 
 export interface PassthroughDeps {
@@ -97,6 +98,7 @@ export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
         // The client's body, whatever its media type, byte for byte, with the proxy's own framing.
         // A tenant-pinned fetchAndLock is the one passthrough body the proxy reads and rewrites.
         const body = checkedBody(req, bodilessMethods.has(req.method) ? 'none' : pinsFetch ? 'json' : 'raw');
+        if (body.raw && !pinsFetch) refuseProxyOwnedVariables(body.raw, body.contentType);
         const call: EngineCall = {
           path: `${deps.basePath}${enginePathOf(segments)}${queryAt === -1 ? '' : url.slice(queryAt)}`,
           timeoutMs: rule.timeoutMs,

@@ -68,6 +68,38 @@ describe('a worker with an M2M token', () => {
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
+  it.each([
+    ['complete', 'variables', 'initiatorOrgId'],
+    ['complete', 'localVariables', 'initiator'],
+    ['bpmnError', 'variables', 'completedBy'],
+    ['failure', 'localVariables', 'initiatorEmail'],
+  ])("may not set a proxy-owned variable on %s (%s.%s): 400, and the engine sees nothing", async (action, map, name) => {
+    const res = await request(h.app)
+      .post(`/engine-rest/external-task/t-1/${action}`)
+      .set('Authorization', worker())
+      .send({ workerId: 'w1', [map]: { amount: { value: 1, type: 'Integer' }, [name]: { value: 'org_someone_else', type: 'String' } } });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'invalid_request', type: 'InvalidRequestException', message: `variables set by the proxy only: ${name}` });
+    expect(h.engine.requests).toEqual([]);
+  });
+
+  it('a name written with JSON escapes is the same name', async () => {
+    const res = await request(h.app)
+      .post('/engine-rest/external-task/t-1/complete')
+      .set('Authorization', worker())
+      .set('Content-Type', 'application/json')
+      .send('{"workerId":"w1","variables":{"initiator\\u004frgId":{"value":"org_x","type":"String"}}}');
+    expect(res.status).toBe(400);
+    expect(h.engine.requests).toEqual([]);
+  });
+
+  it('other variables pass byte for byte, big integers included', async () => {
+    const body = '{"workerId":"w1","variables":{"total":{"value":12345678901234567890,"type":"Long"}}}';
+    h.engine.answer('POST', '/engine-rest/external-task/t-1/complete', { status: 204 });
+    await request(h.app).post('/engine-rest/external-task/t-1/complete').set('Authorization', worker()).set('Content-Type', 'application/json').send(body).expect(204);
+    expect(h.engine.lastRequest()!.body).toBe(body);
+  });
+
   it.each(['complete', 'failure', 'bpmnError', 'extendLock', 'unlock'])('may call /external-task/:id/%s', async (action) => {
     await request(h.app).post(`/engine-rest/external-task/t-1/${action}`).set('Authorization', worker()).send({ workerId: 'w1' }).expect(200);
     expect(h.engine.lastRequest()!.url).toBe(`/engine-rest/external-task/t-1/${action}`);

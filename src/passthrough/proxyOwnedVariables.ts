@@ -1,0 +1,33 @@
+import { badRequest } from '../http/errors.js';
+import { reservedVariableNames } from '../intercepts/variableBody.js';
+
+const reserved = new Set(reservedVariableNames);
+// Where engine-rest bodies name variables: external-task complete/failure/bpmnError, message
+// correlation, task complete and the like.
+const variableMaps = ['variables', 'localVariables', 'processVariables', 'processVariablesLocal'];
+const mediaJson = /^application\/(?:[\w.+-]+\+)?json\b/i;
+
+/**
+ * A passthrough body (a worker's complete, failure or bpmnError, or any route the map opens) may not
+ * set the names the proxy owns: `initiator*` and `completedBy*` record who acted, and `initiatorOrgId`
+ * decides which organisation sees an instance (INSTANCE_ORG=stamp), so a worker pinned to one
+ * organisation that wrote another's id would hand its instance to that organisation. The body is only
+ * read to look, and forwarded byte for byte; one that is not JSON is the engine's to refuse, as before.
+ */
+export function refuseProxyOwnedVariables(raw: Buffer, contentType: string | undefined): void {
+  if (!contentType || !mediaJson.test(contentType)) return;
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+  const named: string[] = [];
+  for (const map of variableMaps) {
+    const variables = (body as Record<string, unknown>)[map];
+    if (typeof variables !== 'object' || variables === null) continue;
+    for (const name of Object.keys(variables)) if (reserved.has(name)) named.push(name);
+  }
+  if (named.length > 0) throw badRequest(`variables set by the proxy only: ${[...new Set(named)].join(', ')}`);
+}
