@@ -107,6 +107,7 @@ export function sharedLimits(store: RateLimitStoreConfig, limits: ClassLimits, d
     close() {
       closing = true;
       client.disconnect();
+      ownBuckets.close();
     },
   };
 }
