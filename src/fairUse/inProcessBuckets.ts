@@ -27,7 +27,10 @@ export class CallerBuckets {
   constructor(private readonly limit: RateLimit) {
     // ttlResolution 0: lru-cache otherwise caches "now" for 1 ms behind a new timer, one per
     // request at moderate load; reading the clock each time is cheaper.
-    this.buckets = new LRUCache({ max: MAX_TRACKED_CALLERS, ttl: limit.intervalMs, ttlResolution: 0 });
+    // A bucket past its time is full, so it is used as it is (allowStale) and not deleted on the way
+    // (noDeleteOnStaleGet): lru-cache deletes its last entry by clearing every one of its `max`
+    // slots, which a lone caller whose bucket refills between calls paid on every call.
+    this.buckets = new LRUCache({ max: MAX_TRACKED_CALLERS, ttl: limit.intervalMs, ttlResolution: 0, allowStale: true, noDeleteOnStaleGet: true });
     this.forgetFull = setInterval(() => this.buckets.purgeStale(), FORGET_FULL_BUCKETS_EVERY_MS).unref();
   }
 
