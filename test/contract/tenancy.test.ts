@@ -8,7 +8,9 @@ import { testSigningKey } from '../support/proxyHarness.js';
 import { startEngine, type RunningEngine } from '../../scripts/engine.js';
 import type { InstanceOrg } from '../../src/config/env.js';
 import {
+  ENGINE_AUTH,
   engineDirect,
+  engineTestUrl,
   engineUnderTest,
   expectEnvelope,
   startContractProxy,
@@ -228,6 +230,38 @@ describe.each(['stamp', 'tenant'] as const)(onEngine('INSTANCE_ORG=%s'), (mode) 
     it("globex's manager claims and completes it", async () => {
       await post(`/api/tasks/${started.approveTask.id}/complete`, otherManager, { variables: { managerApproved: true } }).expect(200);
       expect(await tasksOfInstance(started.instanceId)).toEqual([]);
+    });
+  });
+
+  describe('an instance a shared process starts through a call activity', () => {
+    const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    const parentKey = `callsChild${suffix}`;
+    const childKey = `calledChild${suffix}`;
+    let child: { id: string; tenantId: string | null };
+    let childTask: EngineTask;
+    beforeAll(async () => {
+      // Shared definitions, deployed on the engine without a tenant, as a platform operator's are.
+      await deployShared(parentKey, callingProcess(parentKey, childKey));
+      await deployShared(childKey, initiatorTaskProcess(childKey, 'Shared'));
+      const parentId = await start(alice, parentKey, {});
+      child = (await engineDirect<{ id: string; tenantId: string | null }[]>('GET', `/process-instance?superProcessInstance=${parentId}`)).json[0]!;
+      childTask = (await tasksOfInstance(child.id))[0]!;
+    });
+
+    it("takes its parent's organisation as tenant where OrganisationTenants runs", () => {
+      expect(child.tenantId).toBe(mode === 'tenant' ? testOrgs.acme : null);
+      expect(childTask.assignee).toBe(alice.id);
+    });
+
+    it('is its organisation\'s with INSTANCE_ORG=tenant; with the stamp, which the call activity does not pass on, it is nobody\'s', async () => {
+      expect(idsOf((await get(`/api/tasks?processInstanceId=${child.id}`, alice).expect(200)).body)).toEqual(mode === 'tenant' ? [childTask.id] : []);
+      expect(idsOf((await get(`/api/instances?processInstanceIds=${child.id}`, admin).expect(200)).body)).toEqual(mode === 'tenant' ? [child.id] : []);
+    });
+
+    it('is never another organisation\'s', async () => {
+      expect((await get(`/api/tasks?processInstanceId=${child.id}`, otherAdmin).expect(200)).body).toEqual([]);
+      expect((await get(`/api/instances?processInstanceIds=${child.id}`, otherAdmin).expect(200)).body).toEqual([]);
+      expectEnvelope(await get(`/api/tasks/${childTask.id}`, otherAdmin), 404, 'not_found');
     });
   });
 
@@ -475,6 +509,32 @@ describe.each(['stamp', 'tenant'] as const)(onEngine('INSTANCE_ORG=%s'), (mode) 
     });
   });
 });
+
+/** Deploys a BPMN on the engine itself, without a tenant: a shared definition. */
+async function deployShared(key: string, bpmn: string): Promise<void> {
+  const form = new FormData();
+  form.set('deployment-name', uniqueKey(key));
+  form.set('data', new Blob([bpmn]), `${key}.bpmn`);
+  const res = await fetch(`${engineTestUrl()}/deployment/create`, { method: 'POST', body: form, headers: { authorization: `Basic ${Buffer.from(ENGINE_AUTH).toString('base64')}` } });
+  expect(res.status).toBe(200);
+}
+
+/** A process whose call activity starts `childKey`, passing on `initiator` only. */
+function callingProcess(key: string, childKey: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_${key}" targetNamespace="http://local.testengine/tenancy">
+  <bpmn:process id="${key}" isExecutable="true" camunda:historyTimeToLive="P1D">
+    <bpmn:startEvent id="started"><bpmn:outgoing>toCall</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="toCall" sourceRef="started" targetRef="call" />
+    <bpmn:callActivity id="call" calledElement="${childKey}">
+      <bpmn:extensionElements><camunda:in source="initiator" target="initiator" /></bpmn:extensionElements>
+      <bpmn:incoming>toCall</bpmn:incoming><bpmn:outgoing>toEnd</bpmn:outgoing>
+    </bpmn:callActivity>
+    <bpmn:sequenceFlow id="toEnd" sourceRef="call" targetRef="done" />
+    <bpmn:endEvent id="done"><bpmn:incoming>toEnd</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>`;
+}
 
 function externalTaskProcess(key: string, topic: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
