@@ -5,7 +5,7 @@ import type { EngineConnection } from '../engine/engineConnection.js';
 import { forbidden, notFound } from '../http/errors.js';
 import type { Logger } from '../http/log.js';
 import type { EngineCall } from '../proxy/engineCall.js';
-import { bodilessMethods, checkedBody, readWholeBody } from '../routes/requestBody.js';
+import { bodilessMethods, checkedBody, isJsonBody, jsonOf, readWholeBody } from '../routes/requestBody.js';
 import { isAction, objectsNamed } from '../audit/auditRecord.js';
 import { enginePathOf, normalisedSegments, type PathPattern } from './pathPattern.js';
 import { findRule, mayUse, type Caller, type PassthroughRule } from './passthroughRules.js';
@@ -98,7 +98,9 @@ export function passthroughRouter(deps: PassthroughDeps): RequestHandler {
         // The client's body, whatever its media type, byte for byte, with the proxy's own framing.
         // A tenant-pinned fetchAndLock is the one passthrough body the proxy reads and rewrites.
         const body = checkedBody(req, bodilessMethods.has(req.method) ? 'none' : pinsFetch ? 'json' : 'raw');
-        if (body.raw && !pinsFetch) refuseProxyOwnedVariables(body.raw, body.contentType);
+        // A JSON body is read to look for the proxy's own variable names, the way the engine will
+        // read it (one that is not UTF-8 JSON is refused here: the engine's Jackson would guess at it).
+        if (body.raw && !pinsFetch && isJsonBody(req)) refuseProxyOwnedVariables(jsonOf(body.raw, body.contentType!));
         const call: EngineCall = {
           path: `${deps.basePath}${enginePathOf(segments)}${queryAt === -1 ? '' : url.slice(queryAt)}`,
           timeoutMs: rule.timeoutMs,

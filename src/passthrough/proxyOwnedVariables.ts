@@ -5,23 +5,15 @@ const reserved = new Set(reservedVariableNames);
 // Where engine-rest bodies name variables: external-task complete/failure/bpmnError, message
 // correlation, task complete and the like.
 const variableMaps = ['variables', 'localVariables', 'processVariables', 'processVariablesLocal'];
-const mediaJson = /^application\/(?:[\w.+-]+\+)?json\b/i;
 
 /**
- * A passthrough body (a worker's complete, failure or bpmnError, or any route the map opens) may not
- * set the names the proxy owns: `initiator*` and `completedBy*` record who acted, and `initiatorOrgId`
- * decides which organisation sees an instance (INSTANCE_ORG=stamp), so a worker pinned to one
- * organisation that wrote another's id would hand its instance to that organisation. The body is only
- * read to look, and forwarded byte for byte; one that is not JSON is the engine's to refuse, as before.
+ * A passthrough JSON body (a worker's complete, failure or bpmnError, or any route the map opens)
+ * may not set the names the proxy owns: `initiator*` and `completedBy*` record who acted, and
+ * `initiatorOrgId` decides which organisation sees an instance (INSTANCE_ORG=stamp), so a worker
+ * pinned to one organisation that wrote another's id would hand its instance to that organisation.
+ * The body was read (strictly, see jsonOf) only to look; it is forwarded byte for byte.
  */
-export function refuseProxyOwnedVariables(raw: Buffer, contentType: string | undefined): void {
-  if (!contentType || !mediaJson.test(contentType)) return;
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    return;
-  }
+export function refuseProxyOwnedVariables(body: unknown): void {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
   const named: string[] = [];
   for (const map of variableMaps) {

@@ -60,6 +60,28 @@ function refuseOtherCharsets(contentType: string): void {
   }
 }
 
+/** The request says its body is JSON (application/json, or a +json type). */
+export const isJsonBody = (req: Request): boolean => Boolean(req.is(jsonTypes));
+
+/**
+ * A JSON body's value: UTF-8 only (a charset named otherwise is 415), strictly decoded (a UTF-8 byte
+ * order mark is dropped, as the engine's Jackson drops it), then parsed; 400 when it is not.
+ */
+export function jsonOf(raw: Buffer, contentType: string): unknown {
+  refuseOtherCharsets(contentType);
+  let text: string;
+  try {
+    text = strictUtf8.decode(raw);
+  } catch {
+    throw badRequest('request body is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badRequest('request body is not valid JSON');
+  }
+}
+
 const units: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
 /** BODY_LIMIT's `1mb` / `512kb` form (validated in config/env.ts) in bytes, as body-parser reads it. */
@@ -98,19 +120,8 @@ export function checkedBody(req: Request, kind: BodyKind): RequestBody {
     case 'raw':
       return { raw, contentType };
     case 'json': {
-      if (!req.is(jsonTypes)) throw new ProxyError(415, 'unsupported_media_type', 'request body must be JSON (Content-Type: application/json)');
-      refuseOtherCharsets(contentType!);
-      let text: string;
-      try {
-        text = strictUtf8.decode(raw);
-      } catch {
-        throw badRequest('request body is not valid UTF-8');
-      }
-      try {
-        return { raw, contentType: 'application/json', json: JSON.parse(text) as unknown };
-      } catch {
-        throw badRequest('request body is not valid JSON');
-      }
+      if (!isJsonBody(req)) throw new ProxyError(415, 'unsupported_media_type', 'request body must be JSON (Content-Type: application/json)');
+      return { raw, contentType: 'application/json', json: jsonOf(raw, contentType!) };
     }
   }
 }

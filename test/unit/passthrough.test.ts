@@ -93,6 +93,23 @@ describe('a worker with an M2M token', () => {
     expect(h.engine.requests).toEqual([]);
   });
 
+  it.each([
+    ['behind a UTF-8 byte order mark, which the engine skips', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"variables":{"initiatorOrgId":{"value":"org_x"}}}')]), 'application/json', 400],
+    ['in UTF-16, which the engine would detect', Buffer.from('\ufeff{"variables":{"initiatorOrgId":{"value":"org_x"}}}', 'utf16le'), 'application/json', 400],
+    ['with a charset the proxy does not read', Buffer.from('{"variables":{"initiatorOrgId":{"value":"org_x"}}}', 'latin1'), 'application/json; charset=latin1', 415],
+    ['not JSON at all', Buffer.from('{"variables": {"initiatorOrgId"'), 'application/json', 400],
+  ])('a JSON body %s is refused, not forwarded unread', async (_how, body, contentType, status) => {
+    // Bytes as they are: superagent would serialise a Buffer sent as application/json into JSON of its own.
+    const res = await request(h.app)
+      .post('/engine-rest/external-task/t-1/complete')
+      .set('Authorization', worker())
+      .set('Content-Type', contentType)
+      .serialize((bytes: Buffer) => bytes as unknown as string)
+      .send(body);
+    expect(res.status).toBe(status);
+    expect(h.engine.requests).toEqual([]);
+  });
+
   it('other variables pass byte for byte, big integers included', async () => {
     const body = '{"workerId":"w1","variables":{"total":{"value":12345678901234567890,"type":"Long"}}}';
     h.engine.answer('POST', '/engine-rest/external-task/t-1/complete', { status: 204 });
