@@ -49,7 +49,9 @@ export function passthroughOperation(entry: PassthroughDefinition): Operation {
       default: engineAnswer("The engine's answer, unchanged (Camunda engine-rest)"),
       ...errorResponseRefs([401, 429, 502, 503, 504]),
       // The proxy refuses with these too, but the engine's own 400 and 403 pass through as they are.
-      400: engineAnswer("The proxy's error envelope (a path not in normal form), or the engine's own 400, unchanged"),
+      400: engineAnswer(
+        "The proxy's error envelope (a path not in normal form; a JSON body that is not UTF-8 JSON, or that sets a proxy-owned variable), or the engine's own 400, unchanged",
+      ),
       403: engineAnswer("The proxy's error envelope (this caller may not use the path), or the engine's own 403, unchanged"),
     },
   };
