@@ -53,7 +53,7 @@ export async function sendWithClientLinks(
   res: ServerResponse,
   status: number,
   rewrite: (links: readonly Link[]) => Link[],
-): Promise<{ createdId?: string }> {
+): Promise<{ createdId?: string; createdTenantId?: string | null }> {
   const source = engineAnswer[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   // What is still unread of the answer, once the first chunks were taken from `source`.
   const rest: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => source };
@@ -83,12 +83,16 @@ export async function sendWithClientLinks(
   }
   if (first !== undefined && first !== OPENING_BRACE) return streamOn(head).then(() => ({}));
   let createdId: string | undefined;
+  let createdTenantId: string | null | undefined;
   let body = ended ? Buffer.concat(head) : await readBounded(rest, MAX_REWRITTEN_BODY, 'the engine answer is too large for the proxy to pass on', head);
   if (first === OPENING_BRACE) {
     try {
-      const parsed = JSON.parse(body.toString('utf8')) as { id?: unknown; links?: unknown };
-      // The id of what the call created (a started instance), for the audit trail.
-      if (typeof parsed?.id === 'string') createdId = parsed.id;
+      const parsed = JSON.parse(body.toString('utf8')) as { id?: unknown; links?: unknown; tenantId?: unknown };
+      // The id of what the call created (a started instance), for the audit trail, and its tenant.
+      if (typeof parsed?.id === 'string') {
+        createdId = parsed.id;
+        createdTenantId = typeof parsed.tenantId === 'string' ? parsed.tenantId : null;
+      }
       if (parsed && typeof parsed === 'object' && Array.isArray(parsed.links)) {
         body = Buffer.from(JSON.stringify({ ...parsed, links: rewrite(parsed.links as Link[]) }));
       }
@@ -98,5 +102,5 @@ export async function sendWithClientLinks(
   }
   res.writeHead(status, { ...headersForClient(engineAnswer.headers), 'content-length': body.length });
   res.end(body);
-  return createdId === undefined ? {} : { createdId };
+  return createdId === undefined ? {} : { createdId, createdTenantId };
 }

@@ -57,6 +57,12 @@ export interface EngineCall {
    * discarded and the check's refusal is the answer. Only for reads: an action checks first.
    */
   gate?: Promise<void>;
+  /**
+   * The tenant the created object must carry (a start in an organisation with INSTANCE_ORG=tenant).
+   * An answer naming none or another means the engine lacks OrganisationTenants: the instance is
+   * then out of every organisation's reach, and the proxy says so in its log (`untenanted instance`).
+   */
+  createdInTenant?: string;
 }
 
 declare module '../http/requestContext.js' {

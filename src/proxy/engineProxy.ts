@@ -135,8 +135,17 @@ export function createEngineProxy(connection: EngineConnection, log: Logger, met
           await sendWithClientLinks(proxyRes, response, call.successStatus ? call.successStatus(status) : status, (links) =>
             clientLinks(links, connection.basePath, clientPath),
           ).then(
-            ({ createdId }) => {
-              if (createdId !== undefined) contextOf(response).createdId = createdId;
+            ({ createdId, createdTenantId }) => {
+              if (createdId === undefined) return;
+              contextOf(response).createdId = createdId;
+              if (call.createdInTenant !== undefined && createdTenantId !== call.createdInTenant) {
+                log.error('untenanted instance: INSTANCE_ORG=tenant, but the engine did not give the started instance its organisation as tenant; install OrganisationTenantsPlugin on the engine (README "Which question the proxy asks"), or set INSTANCE_ORG=stamp', {
+                  requestId: contextOf(response).requestId,
+                  processInstanceId: createdId,
+                  expectedTenant: call.createdInTenant,
+                  tenantId: createdTenantId ?? null,
+                });
+              }
             },
           ).catch((error: unknown) => (response.headersSent ? response.destroy() : sendError(response, engineFailure(error))));
           return;

@@ -16,5 +16,8 @@ export const processStart: Policy = {
     const rule = settings.processes[params.key!]?.start;
     if (!isAllowed(principal, rule)) throw forbidden(`you may not start process '${params.key}'`);
     await useOwnDefinition(context);
+    // With INSTANCE_ORG=tenant the new instance must carry the organisation as its tenant, or nobody there will see it.
+    const { boundary } = principal;
+    if (boundary.kind === 'org' && boundary.instanceOrg === 'tenant') context.call = { ...context.call, createdInTenant: boundary.orgId };
   },
 };
