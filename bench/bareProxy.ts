@@ -3,7 +3,7 @@
  * keep-alive http.Agent to the engine, the engine's body piped back. No auth, no framework.
  */
 import { Agent, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveBenchChild } from './lib/benchChild.js';
 
 const engine = new URL(process.env.ENGINE_URL ?? 'http://127.0.0.1:8080/engine-rest');
 const authorization = `Basic ${Buffer.from(`${process.env.ENGINE_USER ?? 'demo'}:${process.env.ENGINE_PASS ?? 'demo'}`).toString('base64')}`;
@@ -31,18 +31,4 @@ const server = createServer((req, res) => {
   });
   upstream.end();
 });
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
-
-server.listen(0, '127.0.0.1', () => {
-  process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port });
-});
-process.on('message', (message: { type?: string; id?: number; gc?: boolean }) => {
-  if (message?.type === 'memory') process.send?.({ type: 'memory', id: message.id, ...process.memoryUsage() });
-  if (message?.type === 'stop') {
-    server.closeAllConnections();
-    agent.destroy();
-    server.close(() => process.exit(0));
-  }
-});
-process.on('disconnect', () => process.exit(0));
+serveBenchChild(server, agent);

@@ -11,20 +11,18 @@
  * Then, per route class, N iterations of one direct call (BasicAuth) and one proxied call (session
  * token), alternating which goes first, sequential on one keep-alive connection each. See bench/README.md.
  */
-import { Agent, request } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { basicAuth, ENGINE_PASSWORD, ENGINE_PROCESS_KEYS, ENGINE_USER, freePort, startEngine, type RunningEngine } from '../scripts/engine.js';
+import { basicAuth, ENGINE_PASSWORD, ENGINE_PROCESS_KEYS, ENGINE_USER } from '../scripts/engine.js';
 import { createSigningKey, mintSessionToken, testUsers } from '../test/support/clerkTokens.js';
 import { engineDirect, uniqueKey } from '../test/support/contractHarness.js';
 import { baseEnv } from '../test/support/proxyHarness.js';
 import { buildChildren, PRODUCTION_NODE_FLAGS, spawnChild, type Child } from './lib/children.js';
 import { cpuSeconds } from './lib/procStats.js';
-import { startPostgres, type RunningPostgres } from '../test/support/postgres.js';
+import { benchDatabase, startBenchEngine, type BenchEngine } from './lib/benchEngine.js';
+import { timedClient as client, type Answer, type TimedClient as Client } from './lib/timedClient.js';
 import { startEngineRelay, type EngineCall, type EngineRelay } from './lib/engineRelay.js';
 
-/** The engine's PostgreSQL with --database postgres, stopped with the engine. */
-let postgres: RunningPostgres | undefined;
 
 const CLASSES = ['list', 'read', 'form', 'start', 'complete'] as const;
 type RouteClass = (typeof CLASSES)[number];
@@ -85,6 +83,7 @@ const warmup = num(flags.warmup, process.env.BENCH_E2E_WARMUP, flags.quick ? 10 
 const pageSize = num(flags['page-size'], undefined, 20);
 if (flags['instance-org'] !== 'stamp' && flags['instance-org'] !== 'tenant') throw new Error(`--instance-org is stamp or tenant, not ${flags['instance-org']}`);
 const instanceOrg = flags['instance-org'];
+const database = benchDatabase(flags.database);
 const budgetIterations = num(flags['budget-iterations'], undefined, flags.quick ? 20 : 50);
 const classes = (flags.classes ?? CLASSES.join(',')).split(',').map((s) => s.trim()).filter(Boolean) as RouteClass[];
 for (const c of classes) if (!CLASSES.includes(c)) throw new Error(`unknown class ${c}; known: ${CLASSES.join(', ')}`);
@@ -93,43 +92,7 @@ const log = (line: string) => process.stderr.write(`[bench:e2e] ${line}\n`);
 const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 
 // ---------------------------------------------------------------------------------------------
-// A minimal HTTP client: one keep-alive connection per side, the whole answer read before the clock stops.
-
-interface Answer {
-  status: number;
-  text: string;
-  ms: number;
-}
-
-function client(base: string, authorization: string) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const url = new URL(base);
-  const prefix = url.pathname.replace(/\/+$/, '');
-  return {
-    agent,
-    call(method: string, path: string, body?: unknown): Promise<Answer> {
-      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const headers: Record<string, string | number> = { ...(authorization && { authorization }), accept: 'application/json' };
-      if (payload) {
-        headers['content-type'] = 'application/json';
-        headers['content-length'] = payload.length;
-      }
-      return new Promise((resolve, reject) => {
-        const started = performance.now();
-        const req = request({ host: url.hostname, port: url.port, method, path: `${prefix}${path}`, agent, headers, timeout: 30_000 }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
-          res.on('error', reject);
-        });
-        req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
-        req.on('error', reject);
-        req.end(payload);
-      });
-    },
-  };
-}
-type Client = ReturnType<typeof client>;
+// One keep-alive connection per side: bench/lib/timedClient.ts.
 
 // ---------------------------------------------------------------------------------------------
 // The user and what the proxy stamps for them, so a direct call does the same engine work.
@@ -200,7 +163,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 async function main(): Promise<void> {
   const runKey = uniqueKey('bench-e2e');
   const scripts = await buildChildren(['proxyProcess', 'expressHop']);
-  let engine: RunningEngine | undefined;
+  let engine: BenchEngine | undefined;
   const external = flags['engine-url'] ?? process.env.ENGINE_TEST_URL;
   let engineUrl: string;
   if (external) {
@@ -208,20 +171,9 @@ async function main(): Promise<void> {
     log(`using the running engine at ${engineUrl}`);
   } else {
     log('starting the test engine (scripts/engine.ts; a Maven build first if the jar is stale)…');
-    if (flags.database === 'postgres') {
-      postgres = await startPostgres();
-      log(`PostgreSQL 15 at ${postgres.jdbcUrl}`);
-      process.env.ENGINE_DB_URL = postgres.jdbcUrl;
-      process.env.ENGINE_DB_USER = postgres.user;
-    } else if (flags.database !== 'h2') throw new Error(`--database is h2 or postgres, not ${flags.database}`);
-    engine = await startEngine({
-      port: await freePort(),
-      progress: log,
-      organisationTenants: instanceOrg === 'tenant',
-      ...(postgres && { appArgs: ['--spring.profiles.active=postgres'], timeoutMs: 240_000 }),
-    });
-    engineUrl = engine.url;
-    log(`engine up in ${fmt(engine.startupMs / 1000, 1)} s at ${engineUrl} (log ${engine.logFile})`);
+    engine = await startBenchEngine({ database, progress: log, organisationTenants: instanceOrg === 'tenant' });
+    engineUrl = engine.engine.url;
+    log(`engine up in ${fmt(engine.engine.startupMs / 1000, 1)} s at ${engineUrl} (log ${engine.engine.logFile})`);
   }
   const key = createSigningKey('ins_bench_e2e');
   const proxyAt = (name: string, url: string): Child =>
@@ -276,7 +228,6 @@ async function main(): Promise<void> {
     await relay.close();
     await proxy.stop();
     await engine?.stop();
-    postgres?.stop();
   }
 }
 
@@ -558,7 +509,7 @@ function print(results: ClassResult[], idleCpuShare: number): void {
   process.stdout.write(
     [
       '',
-      `Real Camunda engine (test/engine, ${postgres ? "PostgreSQL 15" : "H2 in memory"}; INSTANCE_ORG=${instanceOrg}), ${iterations} iterations per class after ${warmup} warm-up. Each iteration: the user action straight to the engine ` +
+      `Real Camunda engine (test/engine, ${database === 'postgres' ? 'PostgreSQL 15' : 'H2 in memory'}; INSTANCE_ORG=${instanceOrg}), ${iterations} iterations per class after ${warmup} warm-up. Each iteration: the user action straight to the engine ` +
         "(BasicAuth), the proxy's engine calls for it straight to the engine, and the action through the proxy (Clerk session token, cached after its first " +
         'verification), rotating which goes first; sequential, one keep-alive connection per side; ms',
       '',

@@ -13,11 +13,11 @@
  * engine ran (its length and, on PostgreSQL, EXPLAIN ANALYZE's planning and execution time): whether
  * the cost is the database's or the engine's own.
  */
-import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { basicAuth, ENGINE_PASSWORD, ENGINE_USER, freePort, startEngine, type RunningEngine } from '../scripts/engine.js';
-import { startPostgres, type RunningPostgres } from '../test/support/postgres.js';
+import { basicAuth, ENGINE_PASSWORD, ENGINE_USER } from '../scripts/engine.js';
+import { benchDatabase, startBenchEngine, type BenchEngine } from './lib/benchEngine.js';
+import { timedClient } from './lib/timedClient.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -45,32 +45,6 @@ const org = 'org_questions_acme';
 const role = 'member';
 // The mapper whose SQL is logged (MyBatis logs per statement namespace).
 const TASK_MAPPER = 'org.camunda.bpm.engine.impl.persistence.entity.TaskEntity';
-
-interface Answer {
-  status: number;
-  text: string;
-}
-
-function engineClient(base: string) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const url = new URL(base);
-  const authorization = basicAuth(ENGINE_USER, ENGINE_PASSWORD);
-  const call = (method: string, path: string, body?: unknown): Promise<Answer> =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const headers: Record<string, string | number> = { authorization, accept: 'application/json' };
-      if (payload) Object.assign(headers, { 'content-type': 'application/json', 'content-length': payload.length });
-      const req = request({ host: url.hostname, port: url.port, method, path: `${url.pathname}${path}`, agent, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(payload);
-    });
-  return { agent, call };
-}
 
 const stamp = [{ name: 'initiatorOrgId', operator: 'eq', value: org }];
 const mine = { assignee: user, candidateUser: user, candidateGroups: [role] };
@@ -125,21 +99,11 @@ function lastTaskSql(logFile: string): { sql: string; literal: string } | undefi
 }
 
 async function main(): Promise<void> {
-  let postgres: RunningPostgres | undefined;
-  let engine: RunningEngine | undefined;
+  let started: BenchEngine | undefined;
   try {
-    if (flags.database === 'postgres') {
-      postgres = await startPostgres();
-      process.env.ENGINE_DB_URL = postgres.jdbcUrl;
-      process.env.ENGINE_DB_USER = postgres.user;
-    } else if (flags.database !== 'h2') throw new Error(`--database is h2 or postgres, not ${flags.database}`);
-    engine = await startEngine({
-      port: await freePort(),
-      progress: log,
-      appArgs: [`--logging.level.${TASK_MAPPER}=DEBUG`, ...(postgres ? ['--spring.profiles.active=postgres'] : [])],
-      ...(postgres && { timeoutMs: 240_000 }),
-    });
-    const { agent, call } = engineClient(engine.url);
+    started = await startBenchEngine({ database: benchDatabase(flags.database), progress: log, appArgs: [`--logging.level.${TASK_MAPPER}=DEBUG`] });
+    const { engine, postgres } = started;
+    const { agent, call } = timedClient(engine.url, basicAuth(ENGINE_USER, ENGINE_PASSWORD));
     // The organisation's own definition of the key: its instances carry the tenant id.
     const bpmn = readFileSync('test/engine/src/main/resources/leaveRequest.bpmn');
     const form = new FormData();
@@ -187,11 +151,9 @@ async function main(): Promise<void> {
     for (let round = 0; round < iterations + 30; round += 1) {
       const order = [...forms].sort(() => Math.random() - 0.5);
       for (const f of order) {
-        const started = performance.now();
         const answer = await call(f.method, f.path(tasks[f.world]), f.body?.(tasks[f.world]));
-        const ms = performance.now() - started;
         if (answer.status !== 200) throw new Error(`${f.name}: ${answer.status}`);
-        if (round >= 30) times.get(f.name)!.push(ms);
+        if (round >= 30) times.get(f.name)!.push(answer.ms);
       }
     }
     agent.destroy();
@@ -227,8 +189,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } finally {
-    await engine?.stop();
-    postgres?.stop();
+    await started?.stop();
   }
 }
 

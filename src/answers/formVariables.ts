@@ -1,7 +1,5 @@
-import { reservedVariableNames } from '../intercepts/variableBody.js';
+import { isProxyOwned } from '../intercepts/variableBody.js';
 import type { Answer } from './answer.js';
-
-const proxyOwned = new Set(reservedVariableNames);
 
 /**
  * Camunda's form-variables answer holds every process variable when a task has no form fields,
@@ -13,6 +11,6 @@ export const formVariables: Answer = {
   schema: { $ref: '#/components/schemas/VariableMap' },
   shape({ engineStatus, engineAnswer }) {
     const variables = engineAnswer && typeof engineAnswer === 'object' && !Array.isArray(engineAnswer) ? engineAnswer : {};
-    return { status: engineStatus, body: Object.fromEntries(Object.entries(variables).filter(([name]) => !proxyOwned.has(name))) };
+    return { status: engineStatus, body: Object.fromEntries(Object.entries(variables).filter(([name]) => !isProxyOwned(name))) };
   },
 };

@@ -15,6 +15,8 @@ export const reservedVariableNames: readonly string[] = Object.freeze([
   'completedByName',
 ]);
 const reserved = new Set(reservedVariableNames);
+/** One of the names only the proxy may set. */
+export const isProxyOwned = (name: string): boolean => reserved.has(name);
 
 const ajv = new Ajv2020({ allErrors: false, strict: true });
 

@@ -1,7 +1,6 @@
 import { badRequest } from '../http/errors.js';
-import { reservedVariableNames } from '../intercepts/variableBody.js';
+import { isProxyOwned } from '../intercepts/variableBody.js';
 
-const reserved = new Set(reservedVariableNames);
 // Where engine-rest bodies name variables: external-task complete/failure/bpmnError, message
 // correlation, task complete and the like.
 const variableMaps = ['variables', 'localVariables', 'processVariables', 'processVariablesLocal'];
@@ -19,7 +18,7 @@ export function refuseProxyOwnedVariables(body: unknown): void {
   for (const map of variableMaps) {
     const variables = (body as Record<string, unknown>)[map];
     if (typeof variables !== 'object' || variables === null) continue;
-    for (const name of Object.keys(variables)) if (reserved.has(name)) named.push(name);
+    for (const name of Object.keys(variables)) if (isProxyOwned(name)) named.push(name);
   }
   if (named.length > 0) throw badRequest(`variables set by the proxy only: ${[...new Set(named)].join(', ')}`);
 }

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initiatorTaskProcess } from '../support/bpmn.js';
+import { callingProcess, externalTaskProcess, initiatorTaskProcess } from '../support/bpmn.js';
 import request from 'supertest';
 import { mintMachineToken, testOrgs, type SessionUser } from '../support/clerkTokens.js';
 import { testSigningKey } from '../support/proxyHarness.js';
@@ -517,34 +517,4 @@ async function deployShared(key: string, bpmn: string): Promise<void> {
   form.set('data', new Blob([bpmn]), `${key}.bpmn`);
   const res = await fetch(`${engineTestUrl()}/deployment/create`, { method: 'POST', body: form, headers: { authorization: `Basic ${Buffer.from(ENGINE_AUTH).toString('base64')}` } });
   expect(res.status).toBe(200);
-}
-
-/** A process whose call activity starts `childKey`, passing on `initiator` only. */
-function callingProcess(key: string, childKey: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_${key}" targetNamespace="http://local.testengine/tenancy">
-  <bpmn:process id="${key}" isExecutable="true" camunda:historyTimeToLive="P1D">
-    <bpmn:startEvent id="started"><bpmn:outgoing>toCall</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="toCall" sourceRef="started" targetRef="call" />
-    <bpmn:callActivity id="call" calledElement="${childKey}">
-      <bpmn:extensionElements><camunda:in source="initiator" target="initiator" /></bpmn:extensionElements>
-      <bpmn:incoming>toCall</bpmn:incoming><bpmn:outgoing>toEnd</bpmn:outgoing>
-    </bpmn:callActivity>
-    <bpmn:sequenceFlow id="toEnd" sourceRef="call" targetRef="done" />
-    <bpmn:endEvent id="done"><bpmn:incoming>toEnd</bpmn:incoming></bpmn:endEvent>
-  </bpmn:process>
-</bpmn:definitions>`;
-}
-
-function externalTaskProcess(key: string, topic: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_${key}" targetNamespace="http://local.testengine/tenancy">
-  <bpmn:process id="${key}" isExecutable="true" camunda:historyTimeToLive="P1D">
-    <bpmn:startEvent id="started"><bpmn:outgoing>toWork</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="toWork" sourceRef="started" targetRef="work" />
-    <bpmn:serviceTask id="work" camunda:type="external" camunda:topic="${topic}"><bpmn:incoming>toWork</bpmn:incoming><bpmn:outgoing>toEnd</bpmn:outgoing></bpmn:serviceTask>
-    <bpmn:sequenceFlow id="toEnd" sourceRef="work" targetRef="done" />
-    <bpmn:endEvent id="done"><bpmn:incoming>toEnd</bpmn:incoming></bpmn:endEvent>
-  </bpmn:process>
-</bpmn:definitions>`;
 }

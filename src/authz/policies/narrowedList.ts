@@ -28,7 +28,8 @@ const excludedBy: Readonly<Record<string, readonly string[]>> = { tenantIdIn: ['
  * `?tenantIdIn=another-org` or `?withoutTenantId=true` finds nothing rather than the caller's whole list.
  */
 export function bothApply(filter: Record<string, unknown>, criteria: Record<string, unknown>): Record<string, unknown> {
-  const clash = Object.keys(filter).filter((name) => Object.hasOwn(criteria, name) || Object.keys(criteria).some((own) => excludedBy[own]?.includes(name)));
+  const taken = new Set(Object.keys(criteria).flatMap((own) => [own, ...(excludedBy[own] ?? [])]));
+  const clash = Object.keys(filter).filter((name) => taken.has(name));
   if (clash.length === 0) return { ...filter, ...criteria };
   const rest = Object.fromEntries(Object.entries(filter).filter(([name]) => !clash.includes(name)));
   const own = Array.isArray(criteria.orQueries) ? (criteria.orQueries as unknown[]) : [];

@@ -5,6 +5,7 @@ import org.camunda.bpm.engine.impl.cfg.multitenancy.TenantIdProvider;
 import org.camunda.bpm.engine.impl.cfg.multitenancy.TenantIdProviderCaseInstanceContext;
 import org.camunda.bpm.engine.impl.cfg.multitenancy.TenantIdProviderHistoricDecisionInstanceContext;
 import org.camunda.bpm.engine.impl.cfg.multitenancy.TenantIdProviderProcessInstanceContext;
+import org.camunda.bpm.engine.variable.VariableMap;
 
 /**
  * Gives every instance of a shared definition (one deployed without a tenant) its organisation as
@@ -24,26 +25,26 @@ public class OrganisationTenants implements TenantIdProvider {
 
   @Override
   public String provideTenantIdForProcessInstance(TenantIdProviderProcessInstanceContext context) {
-    DelegateExecution parent = context.getSuperExecution();
-    if (parent != null) {
-      return parent.getTenantId();
-    }
-    return organisationOf(context.getVariables() == null ? null : context.getVariables().get(ORG_STAMP));
+    return parentsOrStamped(context.getSuperExecution(), context.getVariables());
   }
 
   @Override
   public String provideTenantIdForCaseInstance(TenantIdProviderCaseInstanceContext context) {
-    DelegateExecution parent = context.getSuperExecution();
-    if (parent != null) {
-      return parent.getTenantId();
-    }
-    return organisationOf(context.getVariables() == null ? null : context.getVariables().get(ORG_STAMP));
+    return parentsOrStamped(context.getSuperExecution(), context.getVariables());
   }
 
   @Override
   public String provideTenantIdForHistoricDecisionInstance(TenantIdProviderHistoricDecisionInstanceContext context) {
     DelegateExecution execution = context.getExecution();
     return execution == null ? null : execution.getTenantId();
+  }
+
+  /** Started by a call activity: its parent's tenant; else the stamped organisation, if any. */
+  private static String parentsOrStamped(DelegateExecution parent, VariableMap variables) {
+    if (parent != null) {
+      return parent.getTenantId();
+    }
+    return organisationOf(variables == null ? null : variables.get(ORG_STAMP));
   }
 
   /** A non-blank string is an organisation id; anything else is no tenant. */
